@@ -1,0 +1,38 @@
+// Builds and starts the gRPC server around an ImageServiceImpl: listening
+// address, thread limits, health checking and reflection. Shared by main and
+// by the tests, which start real servers on ephemeral ports.
+#ifndef SERVER_IMAGE_SERVER_H_
+#define SERVER_IMAGE_SERVER_H_
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "grpcpp/grpcpp.h"
+
+namespace image_server {
+
+struct ServerConfig {
+  // host:port; port 0 picks a free port.
+  std::string address = "127.0.0.1:50051";
+  // Upper bound on the threads gRPC's sync server may use; 0 leaves it
+  // unbounded. Each running RPC holds one thread.
+  int max_threads = 0;
+  // Largest request accepted. Requests are lists of names, so the gRPC
+  // default is plenty; responses (images) have no size limit.
+  int max_request_bytes = 4 * 1024 * 1024;
+};
+
+struct StartedServer {
+  std::unique_ptr<grpc::Server> server;
+  // The port actually bound, and the address with that port.
+  int port = 0;
+  std::string address;
+};
+
+absl::StatusOr<StartedServer> StartServer(const ServerConfig& config,
+                                          grpc::Service* service);
+
+}  // namespace image_server
+
+#endif  // SERVER_IMAGE_SERVER_H_

@@ -1,0 +1,109 @@
+#include "server/image_service_impl.h"
+
+#include <utility>
+
+#include "absl/cleanup/cleanup.h"
+#include "grpcpp/support/method_handler.h"
+
+namespace image_server {
+namespace {
+
+using grpc::ByteBuffer;
+using grpc::ServerContext;
+using grpc::ServerWriter;
+using grpc::Status;
+using grpc::StatusCode;
+using grpc::internal::RpcMethod;
+using grpc::internal::RpcServiceMethod;
+using image_service::ListImagesRequest;
+using image_service::StreamImagesRequest;
+
+constexpr char kListImagesMethod[] = "/image_service.ImageService/ListImages";
+constexpr char kStreamImagesMethod[] =
+    "/image_service.ImageService/StreamImages";
+
+// A static slice is never copied or freed by gRPC; the caller keeps `bytes`
+// alive for as long as the buffer is in use.
+ByteBuffer BorrowedBuffer(const std::string& bytes) {
+  const grpc::Slice slice(bytes.data(), bytes.size(),
+                          grpc::Slice::STATIC_SLICE);
+  return ByteBuffer(&slice, 1);
+}
+
+}  // namespace
+
+Status ToGrpcStatus(const absl::Status& status) {
+  return Status(static_cast<StatusCode>(status.code()),
+                std::string(status.message()));
+}
+
+ImageServiceImpl::ImageServiceImpl(const ImageStore* store) : store_(store) {
+  image_service::ListImagesResponse list;
+  encoded_images_.reserve(store->images().size());
+  for (const StoredImage& image : store->images()) {
+    list.add_image_names(image.info.name());
+    *list.add_images() = image.info;
+    encoded_images_.push_back(BorrowedBuffer(image.encoded_response));
+  }
+  encoded_list_bytes_ = list.SerializeAsString();
+  encoded_list_ = BorrowedBuffer(encoded_list_bytes_);
+
+  AddMethod(new RpcServiceMethod(
+      kListImagesMethod, RpcMethod::NORMAL_RPC,
+      new grpc::internal::RpcMethodHandler<ImageServiceImpl, ListImagesRequest,
+                                           ByteBuffer>(
+          [](ImageServiceImpl* service, ServerContext* context,
+             const ListImagesRequest* request, ByteBuffer* response) {
+            return service->ListImages(context, request, response);
+          },
+          this)));
+  AddMethod(new RpcServiceMethod(
+      kStreamImagesMethod, RpcMethod::SERVER_STREAMING,
+      new grpc::internal::ServerStreamingHandler<
+          ImageServiceImpl, StreamImagesRequest, ByteBuffer>(
+          [](ImageServiceImpl* service, ServerContext* context,
+             const StreamImagesRequest* request,
+             ServerWriter<ByteBuffer>* writer) {
+            return service->StreamImages(context, request, writer);
+          },
+          this)));
+}
+
+ServiceCounters ImageServiceImpl::counters() const {
+  return {streams_started_.load(), streams_active_.load(),
+          streams_cancelled_.load(), images_sent_.load()};
+}
+
+Status ImageServiceImpl::ListImages(ServerContext* /*context*/,
+                                    const ListImagesRequest* /*request*/,
+                                    ByteBuffer* response) {
+  *response = encoded_list_;
+  return Status::OK;
+}
+
+Status ImageServiceImpl::StreamImages(ServerContext* context,
+                                      const StreamImagesRequest* request,
+                                      ServerWriter<ByteBuffer>* writer) {
+  ++streams_started_;
+  ++streams_active_;
+  const absl::Cleanup ended = [this] { --streams_active_; };
+
+  // Every name is checked before the first image goes out, so a bad request
+  // costs the client no partial stream.
+  absl::StatusOr<std::vector<int>> order =
+      store_->Resolve(request->image_names());
+  if (!order.ok()) return ToGrpcStatus(order.status());
+
+  for (const int index : *order) {
+    if (context->IsCancelled() || !writer->Write(encoded_images_[index])) {
+      ++streams_cancelled_;
+      return Status(StatusCode::CANCELLED,
+                    "stream ended early: the client cancelled or its "
+                    "deadline passed");
+    }
+    ++images_sent_;
+  }
+  return Status::OK;
+}
+
+}  // namespace image_server

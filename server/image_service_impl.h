@@ -1,0 +1,60 @@
+// The ImageService RPC handlers, registered by hand on a synchronous service
+// so that responses go out as the bytes the store encoded at start-up: the
+// generated sync service would serialize (copy) every image on every send.
+// The method names and wire format are exactly those of image_service.proto.
+#ifndef SERVER_IMAGE_SERVICE_IMPL_H_
+#define SERVER_IMAGE_SERVICE_IMPL_H_
+
+#include <atomic>
+#include <cstdint>
+#include <vector>
+
+#include "grpcpp/grpcpp.h"
+#include "grpcpp/impl/codegen/proto_utils.h"  // SerializationTraits for messages.
+#include "grpcpp/impl/service_type.h"
+#include "image_service.pb.h"
+#include "server/image_store.h"
+
+namespace image_server {
+
+struct ServiceCounters {
+  int64_t streams_started = 0;
+  int64_t streams_active = 0;
+  // Streams that ended because the client went away or its deadline passed.
+  int64_t streams_cancelled = 0;
+  int64_t images_sent = 0;
+};
+
+class ImageServiceImpl final : public grpc::Service {
+ public:
+  // `store` must outlive the service: responses point into its memory.
+  explicit ImageServiceImpl(const ImageStore* store);
+
+  ServiceCounters counters() const;
+
+ private:
+  grpc::Status ListImages(grpc::ServerContext* context,
+                          const image_service::ListImagesRequest* request,
+                          grpc::ByteBuffer* response);
+  grpc::Status StreamImages(grpc::ServerContext* context,
+                            const image_service::StreamImagesRequest* request,
+                            grpc::ServerWriter<grpc::ByteBuffer>* writer);
+
+  const ImageStore* store_;
+  // One buffer per store image, sharing the store's bytes without a copy.
+  std::vector<grpc::ByteBuffer> encoded_images_;
+  grpc::ByteBuffer encoded_list_;
+  std::string encoded_list_bytes_;
+
+  std::atomic<int64_t> streams_started_{0};
+  std::atomic<int64_t> streams_active_{0};
+  std::atomic<int64_t> streams_cancelled_{0};
+  std::atomic<int64_t> images_sent_{0};
+};
+
+// absl and gRPC share the canonical code numbers.
+grpc::Status ToGrpcStatus(const absl::Status& status);
+
+}  // namespace image_server
+
+#endif  // SERVER_IMAGE_SERVICE_IMPL_H_

@@ -1,0 +1,248 @@
+#include "server/image_store.h"
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <limits>
+#include <optional>
+#include <thread>
+#include <utility>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/status/status.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "server/image_probe.h"
+
+namespace image_server {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Candidate {
+  std::string name;
+  fs::path path;
+};
+
+struct DirectoryListing {
+  std::vector<Candidate> candidates;
+  std::vector<SkippedFile> skipped;
+};
+
+bool IsInside(const fs::path& path, const fs::path& root) {
+  const fs::path relative = path.lexically_relative(root);
+  return !relative.empty() && *relative.begin() != "..";
+}
+
+// Why a directory entry is not a file to load, or nullopt when it is one.
+std::optional<std::string> ReasonToSkip(const fs::directory_entry& entry,
+                                        const fs::path& root) {
+  std::error_code error;
+  if (!entry.is_symlink(error)) {
+    if (entry.is_regular_file(error)) return std::nullopt;
+    return "not a regular file";
+  }
+  const fs::path target = fs::canonical(entry.path(), error);
+  if (error) return "broken symlink";
+  if (!IsInside(target, root)) return "symlink points outside the directory";
+  if (!fs::is_regular_file(target, error)) {
+    return "symlink to something other than a regular file";
+  }
+  return std::nullopt;
+}
+
+absl::StatusOr<DirectoryListing> ListDirectory(const fs::path& root) {
+  DirectoryListing listing;
+  std::error_code error;
+  fs::recursive_directory_iterator it(
+      root, fs::directory_options::skip_permission_denied, error);
+  for (; !error && it != fs::recursive_directory_iterator();
+       it.increment(error)) {
+    const fs::directory_entry& entry = *it;
+    std::error_code ignored;
+    // Real subdirectories are walked into; symlinked ones are not followed.
+    if (!entry.is_symlink(ignored) && entry.is_directory(ignored)) continue;
+    std::string name = entry.path().lexically_relative(root).generic_string();
+    if (std::optional<std::string> reason = ReasonToSkip(entry, root)) {
+      listing.skipped.push_back({std::move(name), *std::move(reason)});
+    } else {
+      listing.candidates.push_back({std::move(name), entry.path()});
+    }
+  }
+  if (error) {
+    return absl::UnavailableError(
+        absl::StrCat("cannot list '", root.string(), "': ", error.message()));
+  }
+  return listing;
+}
+
+absl::StatusOr<std::string> ReadFile(const fs::path& path) {
+  std::FILE* file = std::fopen(path.c_str(), "rb");
+  if (file == nullptr) {
+    return absl::UnavailableError(
+        absl::StrCat("cannot read: ", std::strerror(errno)));
+  }
+  std::string bytes;
+  char buffer[1 << 16];
+  size_t read;
+  while ((read = std::fread(buffer, 1, sizeof(buffer), file)) > 0) {
+    bytes.append(buffer, read);
+  }
+  const bool failed = std::ferror(file);
+  std::fclose(file);
+  if (failed) return absl::UnavailableError("cannot read: I/O error");
+  return bytes;
+}
+
+std::string FormatOf(const fs::path& path, const ImageMetadata& metadata) {
+  std::string extension = path.extension().string();
+  if (extension.size() > 1) return absl::AsciiStrToLower(extension.substr(1));
+  return metadata.sniffed_format.empty() ? "unknown" : metadata.sniffed_format;
+}
+
+absl::StatusOr<StoredImage> LoadImage(const Candidate& candidate) {
+  absl::StatusOr<std::string> bytes = ReadFile(candidate.path);
+  if (!bytes.ok()) return bytes.status();
+  if (bytes->empty()) return absl::InvalidArgumentError("empty file");
+  if (bytes->size() >
+      static_cast<size_t>(std::numeric_limits<int32_t>::max())) {
+    return absl::InvalidArgumentError(
+        "larger than 2 GiB, more than size_in_bytes can hold");
+  }
+  absl::StatusOr<ImageMetadata> metadata = ProbeImage(*bytes);
+  if (!metadata.ok()) return metadata.status();
+
+  StoredImage stored;
+  image_service::ImageInfo& info = stored.info;
+  info.set_name(candidate.name);
+  info.set_format(FormatOf(candidate.path, *metadata));
+  info.set_size_in_bytes(static_cast<int32_t>(bytes->size()));
+  info.set_width(metadata->width);
+  info.set_height(metadata->height);
+  info.set_channels(metadata->channels);
+
+  image_service::StreamImagesResponse response;
+  image_service::Image& image = *response.mutable_image();
+  image.set_name(info.name());
+  image.set_content(*std::move(bytes));
+  image.set_format(info.format());
+  image.set_size_in_bytes(info.size_in_bytes());
+  image.set_width(info.width());
+  image.set_height(info.height());
+  image.set_channels(info.channels());
+  stored.encoded_response = response.SerializeAsString();
+  return stored;
+}
+
+// Loads every candidate on `threads` threads; results keep candidate order.
+std::vector<absl::StatusOr<StoredImage>> LoadAll(
+    const std::vector<Candidate>& candidates, int threads) {
+  std::vector<absl::StatusOr<StoredImage>> results(candidates.size());
+  std::atomic<size_t> next{0};
+  auto work = [&] {
+    for (size_t i = next++; i < candidates.size(); i = next++) {
+      results[i] = LoadImage(candidates[i]);
+    }
+  };
+  std::vector<std::thread> workers;
+  for (int i = 1; i < threads; ++i) workers.emplace_back(work);
+  work();
+  for (std::thread& worker : workers) worker.join();
+  return results;
+}
+
+int ThreadCount(const LoadOptions& options) {
+  if (options.threads > 0) return options.threads;
+  return std::max(2, static_cast<int>(std::thread::hardware_concurrency()));
+}
+
+}  // namespace
+
+absl::StatusOr<ImageStore> ImageStore::Load(const std::string& directory,
+                                            const LoadOptions& options) {
+  const absl::Time start = absl::Now();
+  std::error_code error;
+  if (!fs::exists(directory, error)) {
+    return absl::NotFoundError(
+        absl::StrCat("images directory '", directory, "' does not exist"));
+  }
+  if (!fs::is_directory(directory, error)) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("'", directory, "' is not a directory"));
+  }
+  const fs::path root = fs::canonical(directory, error);
+  absl::StatusOr<DirectoryListing> listing = ListDirectory(root);
+  if (!listing.ok()) return listing.status();
+
+  ImageStore store;
+  store.skipped_ = std::move(listing->skipped);
+  std::vector<absl::StatusOr<StoredImage>> loaded =
+      LoadAll(listing->candidates, ThreadCount(options));
+  for (size_t i = 0; i < loaded.size(); ++i) {
+    if (loaded[i].ok()) {
+      store.images_.push_back(*std::move(loaded[i]));
+    } else {
+      store.skipped_.push_back({listing->candidates[i].name,
+                                std::string(loaded[i].status().message())});
+    }
+  }
+  if (store.images_.empty()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("no servable images in '", directory, "' (",
+                     store.skipped_.size(), " files skipped)"));
+  }
+  std::sort(store.images_.begin(), store.images_.end(),
+            [](const StoredImage& a, const StoredImage& b) {
+              return a.info.name() < b.info.name();
+            });
+  std::sort(store.skipped_.begin(), store.skipped_.end(),
+            [](const SkippedFile& a, const SkippedFile& b) {
+              return a.name < b.name;
+            });
+  for (int i = 0; i < static_cast<int>(store.images_.size()); ++i) {
+    store.index_by_name_[store.images_[i].info.name()] = i;
+    store.total_bytes_ += store.images_[i].info.size_in_bytes();
+  }
+  store.load_time_ = absl::Now() - start;
+  return store;
+}
+
+absl::StatusOr<std::vector<int>> ImageStore::Resolve(
+    const google::protobuf::RepeatedPtrField<std::string>& names) const {
+  std::vector<int> indices;
+  if (names.empty()) {
+    indices.resize(images_.size());
+    for (int i = 0; i < static_cast<int>(indices.size()); ++i) indices[i] = i;
+    return indices;
+  }
+  indices.reserve(names.size());
+  std::vector<std::string> unknown;
+  absl::flat_hash_set<absl::string_view> unknown_seen;
+  for (const std::string& name : names) {
+    const auto found = index_by_name_.find(name);
+    if (found != index_by_name_.end()) {
+      indices.push_back(found->second);
+    } else if (unknown_seen.insert(name).second) {
+      unknown.push_back(name);
+    }
+  }
+  if (unknown.empty()) return indices;
+  constexpr size_t kNamed = 3;
+  std::string message = absl::StrCat(
+      unknown.size() == 1 ? "unknown image '" : "unknown images '",
+      absl::StrJoin(unknown.begin(),
+                    unknown.begin() + std::min(kNamed, unknown.size()), "', '"),
+      "'");
+  if (unknown.size() > kNamed) {
+    absl::StrAppend(&message, " and ", unknown.size() - kNamed, " more");
+  }
+  absl::StrAppend(&message, " (ListImages names the ", images_.size(),
+                  " images served)");
+  return absl::NotFoundError(message);
+}
+
+}  // namespace image_server

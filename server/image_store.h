@@ -1,0 +1,65 @@
+// The images the server holds: a directory indexed once at start-up. Each
+// image's StreamImagesResponse is encoded here, once, so serving it costs no
+// per-request copy or serialization.
+#ifndef SERVER_IMAGE_STORE_H_
+#define SERVER_IMAGE_STORE_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "image_service.pb.h"
+
+namespace image_server {
+
+struct StoredImage {
+  image_service::ImageInfo info;
+  // A serialized StreamImagesResponse whose content is the file's bytes.
+  std::string encoded_response;
+};
+
+// A file under the directory that is not served, and why.
+struct SkippedFile {
+  std::string name;
+  std::string reason;
+};
+
+struct LoadOptions {
+  // Files read and probed at once; 0 picks one per core (at least two, since
+  // reading waits on the disk).
+  int threads = 0;
+};
+
+class ImageStore {
+ public:
+  // Fails with NotFoundError for a missing directory, FailedPrecondition when
+  // it holds no servable image. Unservable files are skipped, not fatal.
+  static absl::StatusOr<ImageStore> Load(const std::string& directory,
+                                         const LoadOptions& options = {});
+
+  // Sorted by name; names are paths relative to the directory, with '/'.
+  const std::vector<StoredImage>& images() const { return images_; }
+  const std::vector<SkippedFile>& skipped() const { return skipped_; }
+  int64_t total_bytes() const { return total_bytes_; }
+  absl::Duration load_time() const { return load_time_; }
+
+  // Indices into images() in request order, duplicates kept; an empty request
+  // means every image once. NotFoundError naming the unknown names otherwise.
+  absl::StatusOr<std::vector<int>> Resolve(
+      const google::protobuf::RepeatedPtrField<std::string>& names) const;
+
+ private:
+  std::vector<StoredImage> images_;
+  std::vector<SkippedFile> skipped_;
+  absl::flat_hash_map<std::string, int> index_by_name_;
+  int64_t total_bytes_ = 0;
+  absl::Duration load_time_;
+};
+
+}  // namespace image_server
+
+#endif  // SERVER_IMAGE_STORE_H_

@@ -1,0 +1,232 @@
+#include "server/image_store.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "server/test_util.h"
+
+namespace image_server {
+namespace {
+
+namespace fs = std::filesystem;
+using ::image_server::testing::EncodeTestImage;
+using ::image_server::testing::TempDirectory;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+std::vector<std::string> Names(const ImageStore& store) {
+  std::vector<std::string> names;
+  for (const StoredImage& image : store.images()) {
+    names.push_back(image.info.name());
+  }
+  return names;
+}
+
+std::string ReasonFor(const ImageStore& store, const std::string& name) {
+  for (const SkippedFile& skipped : store.skipped()) {
+    if (skipped.name == name) return skipped.reason;
+  }
+  return "(not skipped)";
+}
+
+google::protobuf::RepeatedPtrField<std::string> Request(
+    const std::vector<std::string>& names) {
+  return {names.begin(), names.end()};
+}
+
+TEST(ImageStoreTest, NamesAreSortedRelativePathsIncludingSubdirectories) {
+  TempDirectory dir;
+  dir.WriteFile("zebra.png", EncodeTestImage(8, 8, 3, ".png"));
+  dir.WriteFile("b/inner.jpg", EncodeTestImage(8, 8, 3, ".jpg"));
+  dir.WriteFile("apple.jpg", EncodeTestImage(8, 8, 3, ".jpg"));
+  dir.WriteFile("b/a/deep.bmp", EncodeTestImage(8, 8, 3, ".bmp"));
+
+  absl::StatusOr<ImageStore> store = ImageStore::Load(dir.path());
+
+  ASSERT_TRUE(store.ok()) << store.status();
+  EXPECT_THAT(Names(*store), ElementsAre("apple.jpg", "b/a/deep.bmp",
+                                         "b/inner.jpg", "zebra.png"));
+  EXPECT_TRUE(store->skipped().empty());
+}
+
+TEST(ImageStoreTest, MetadataAndEncodedResponseMatchTheFile) {
+  TempDirectory dir;
+  const std::string jpeg = EncodeTestImage(640, 480, 3, ".jpg");
+  const std::string gray = EncodeTestImage(33, 17, 1, ".png");
+  const std::string rgba = EncodeTestImage(20, 10, 4, ".png");
+  dir.WriteFile("photo.JPG", jpeg);
+  dir.WriteFile("gray.png", gray);
+  dir.WriteFile("alpha.png", rgba);
+
+  absl::StatusOr<ImageStore> store = ImageStore::Load(dir.path());
+
+  ASSERT_TRUE(store.ok()) << store.status();
+  ASSERT_THAT(Names(*store), ElementsAre("alpha.png", "gray.png", "photo.JPG"));
+  const struct {
+    const std::string* bytes;
+    const char* format;
+    int width, height, channels;
+  } expected[] = {{&rgba, "png", 20, 10, 4},
+                  {&gray, "png", 33, 17, 1},
+                  {&jpeg, "jpg", 640, 480, 3}};
+  for (int i = 0; i < 3; ++i) {
+    const StoredImage& stored = store->images()[i];
+    SCOPED_TRACE(stored.info.name());
+    EXPECT_EQ(stored.info.format(), expected[i].format);
+    EXPECT_EQ(stored.info.size_in_bytes(), expected[i].bytes->size());
+    EXPECT_EQ(stored.info.width(), expected[i].width);
+    EXPECT_EQ(stored.info.height(), expected[i].height);
+    EXPECT_EQ(stored.info.channels(), expected[i].channels);
+
+    image_service::StreamImagesResponse response;
+    ASSERT_TRUE(response.ParseFromString(stored.encoded_response));
+    EXPECT_EQ(response.image().name(), stored.info.name());
+    EXPECT_TRUE(response.image().content() == *expected[i].bytes);
+    EXPECT_EQ(response.image().format(), expected[i].format);
+    EXPECT_EQ(response.image().size_in_bytes(), expected[i].bytes->size());
+    EXPECT_EQ(response.image().width(), expected[i].width);
+    EXPECT_EQ(response.image().height(), expected[i].height);
+    EXPECT_EQ(response.image().channels(), expected[i].channels);
+  }
+  EXPECT_EQ(store->total_bytes(), jpeg.size() + gray.size() + rgba.size());
+}
+
+TEST(ImageStoreTest, ImagesAreRecognisedByContentNotExtension) {
+  TempDirectory dir;
+  dir.WriteFile("no_extension", EncodeTestImage(8, 8, 3, ".png"));
+  dir.WriteFile("fake.jpg", "this is not a jpeg, just text\n");
+
+  absl::StatusOr<ImageStore> store = ImageStore::Load(dir.path());
+
+  ASSERT_TRUE(store.ok()) << store.status();
+  EXPECT_THAT(Names(*store), ElementsAre("no_extension"));
+  EXPECT_EQ(store->images()[0].info.format(), "png");
+  EXPECT_THAT(ReasonFor(*store, "fake.jpg"), HasSubstr("not an image"));
+}
+
+TEST(ImageStoreTest, SkipsEachKindOfBadFileWithAReason) {
+  TempDirectory dir;
+  TempDirectory outside;
+  outside.WriteFile("secret.png", EncodeTestImage(8, 8, 3, ".png"));
+  dir.WriteFile("good.png", EncodeTestImage(8, 8, 3, ".png"));
+  dir.WriteFile("notes.txt", "hello\n");
+  dir.WriteFile("empty.jpg", "");
+  std::string corrupt_jpeg = EncodeTestImage(64, 64, 3, ".jpg").substr(0, 20);
+  dir.WriteFile("corrupt.jpg", corrupt_jpeg);
+  std::string corrupt_png = EncodeTestImage(64, 64, 3, ".png");
+  corrupt_png.resize(corrupt_png.size() / 2);
+  dir.WriteFile("truncated.png", corrupt_png);
+  fs::create_symlink(outside.path() + "/secret.png",
+                     dir.path() + "/escape.png");
+  fs::create_symlink(dir.path() + "/missing.png", dir.path() + "/dangling.png");
+  fs::create_symlink(dir.path() + "/good.png", dir.path() + "/alias.png");
+  ASSERT_EQ(mkfifo((dir.path() + "/pipe.jpg").c_str(), 0600), 0);
+
+  absl::StatusOr<ImageStore> store = ImageStore::Load(dir.path());
+
+  ASSERT_TRUE(store.ok()) << store.status();
+  // A symlink that stays inside the directory is served under its own name.
+  EXPECT_THAT(Names(*store), ElementsAre("alias.png", "good.png"));
+  EXPECT_THAT(ReasonFor(*store, "notes.txt"), HasSubstr("not an image"));
+  EXPECT_THAT(ReasonFor(*store, "empty.jpg"), HasSubstr("empty file"));
+  EXPECT_THAT(ReasonFor(*store, "corrupt.jpg"), HasSubstr("corrupt jpg"));
+  EXPECT_THAT(ReasonFor(*store, "truncated.png"), HasSubstr("corrupt png"));
+  EXPECT_THAT(ReasonFor(*store, "escape.png"), HasSubstr("outside"));
+  EXPECT_THAT(ReasonFor(*store, "dangling.png"), HasSubstr("broken symlink"));
+  EXPECT_THAT(ReasonFor(*store, "pipe.jpg"), HasSubstr("not a regular file"));
+  EXPECT_EQ(store->skipped().size(), 7);
+}
+
+TEST(ImageStoreTest, SkipsUnreadableFiles) {
+  if (geteuid() == 0) {
+    GTEST_SKIP() << "root reads files whatever their mode";
+  }
+  TempDirectory dir;
+  dir.WriteFile("good.png", EncodeTestImage(8, 8, 3, ".png"));
+  dir.WriteFile("locked.png", EncodeTestImage(8, 8, 3, ".png"));
+  ASSERT_EQ(chmod((dir.path() + "/locked.png").c_str(), 0), 0);
+
+  absl::StatusOr<ImageStore> store = ImageStore::Load(dir.path());
+
+  ASSERT_TRUE(store.ok()) << store.status();
+  EXPECT_THAT(Names(*store), ElementsAre("good.png"));
+  EXPECT_THAT(ReasonFor(*store, "locked.png"), HasSubstr("cannot read"));
+}
+
+TEST(ImageStoreTest, MissingDirectoryIsNotFoundNamingIt) {
+  absl::StatusOr<ImageStore> store = ImageStore::Load("/no/such/images_dir");
+  EXPECT_EQ(store.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_THAT(store.status().message(), HasSubstr("/no/such/images_dir"));
+}
+
+TEST(ImageStoreTest, EmptyDirectoryIsAnError) {
+  TempDirectory dir;
+  absl::StatusOr<ImageStore> store = ImageStore::Load(dir.path());
+  EXPECT_EQ(store.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(store.status().message(), HasSubstr("no servable images"));
+}
+
+TEST(ImageStoreTest, DirectoryWithOnlyBadFilesIsAnError) {
+  TempDirectory dir;
+  dir.WriteFile("a.txt", "text");
+  dir.WriteFile("b.jpg", "");
+  absl::StatusOr<ImageStore> store = ImageStore::Load(dir.path());
+  EXPECT_EQ(store.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(store.status().message(), HasSubstr("2 files skipped"));
+}
+
+TEST(ImageStoreTest, AFileInsteadOfADirectoryIsAnError) {
+  TempDirectory dir;
+  dir.WriteFile("a.png", EncodeTestImage(8, 8, 3, ".png"));
+  absl::StatusOr<ImageStore> store = ImageStore::Load(dir.path() + "/a.png");
+  EXPECT_EQ(store.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(store.status().message(), HasSubstr("not a directory"));
+}
+
+class ResolveTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_.WriteFile("a.png", EncodeTestImage(8, 8, 3, ".png"));
+    dir_.WriteFile("b.png", EncodeTestImage(9, 9, 3, ".png"));
+    dir_.WriteFile("c.png", EncodeTestImage(10, 10, 3, ".png"));
+    absl::StatusOr<ImageStore> store = ImageStore::Load(dir_.path());
+    ASSERT_TRUE(store.ok()) << store.status();
+    store_ = *std::move(store);
+  }
+  TempDirectory dir_;
+  ImageStore store_;
+};
+
+TEST_F(ResolveTest, KeepsRequestOrderAndDuplicates) {
+  absl::StatusOr<std::vector<int>> order =
+      store_.Resolve(Request({"c.png", "a.png", "c.png", "c.png"}));
+  ASSERT_TRUE(order.ok()) << order.status();
+  EXPECT_THAT(*order, ElementsAre(2, 0, 2, 2));
+}
+
+TEST_F(ResolveTest, EmptyRequestMeansEveryImageOnce) {
+  absl::StatusOr<std::vector<int>> order = store_.Resolve(Request({}));
+  ASSERT_TRUE(order.ok()) << order.status();
+  EXPECT_THAT(*order, ElementsAre(0, 1, 2));
+}
+
+TEST_F(ResolveTest, UnknownNamesAreNotFoundAndNamed) {
+  absl::StatusOr<std::vector<int>> order =
+      store_.Resolve(Request({"a.png", "cat.jpg", "a.png", "cat.jpg"}));
+  EXPECT_EQ(order.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_THAT(order.status().message(), HasSubstr("unknown image 'cat.jpg'"));
+
+  order = store_.Resolve(Request({"w", "x", "y", "z", "a.png", "w"}));
+  EXPECT_EQ(order.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_THAT(order.status().message(),
+              HasSubstr("unknown images 'w', 'x', 'y' and 1 more"));
+}
+
+}  // namespace
+}  // namespace image_server

@@ -1,0 +1,124 @@
+// image_server: serves a directory of images over ImageService until SIGINT
+// or SIGTERM.
+#include <pthread.h>
+#include <signal.h>
+
+#include <chrono>
+#include <cstdio>
+#include <string>
+#include <thread>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/strings/str_format.h"
+#include "absl/time/time.h"
+#include "server/image_server.h"
+#include "server/image_service_impl.h"
+#include "server/image_store.h"
+
+ABSL_FLAG(std::string, address, "127.0.0.1:50051",
+          "host:port to listen on. Loopback only by default; use "
+          "0.0.0.0:PORT or [::]:PORT to listen on all interfaces, port 0 for "
+          "any free port.");
+ABSL_FLAG(std::string, images_dir, "images",
+          "Directory of images to serve, subdirectories included.");
+ABSL_FLAG(double, shutdown_grace_s, 5,
+          "On SIGINT/SIGTERM, seconds that running streams get to finish "
+          "before they are cancelled.");
+ABSL_FLAG(int, max_threads, 0,
+          "Most threads the server may use for RPCs (each running RPC holds "
+          "one); 0 for no limit.");
+ABSL_FLAG(int, max_request_bytes, 4 * 1024 * 1024,
+          "Largest request accepted, in bytes.");
+ABSL_FLAG(int, load_threads, 0,
+          "Threads that index the directory at start-up; 0 for one per core.");
+
+namespace {
+
+int Fail(const std::string& message) {
+  std::fprintf(stderr, "image_server: %s\n", message.c_str());
+  return 1;
+}
+
+std::string FlagProblem() {
+  if (absl::GetFlag(FLAGS_shutdown_grace_s) < 0) {
+    return "--shutdown_grace_s must be >= 0";
+  }
+  if (absl::GetFlag(FLAGS_max_threads) < 0) return "--max_threads must be >= 0";
+  if (absl::GetFlag(FLAGS_load_threads) < 0)
+    return "--load_threads must be >= 0";
+  if (absl::GetFlag(FLAGS_max_request_bytes) <= 0) {
+    return "--max_request_bytes must be > 0";
+  }
+  return "";
+}
+
+// Blocks until SIGINT or SIGTERM, then shuts the server down with a grace
+// period. The signals are blocked in every thread (they inherit the mask from
+// main), so only sigwait sees them.
+void ShutDownOnSignal(const sigset_t& signals, grpc::Server* server) {
+  int signal_number = 0;
+  sigwait(&signals, &signal_number);
+  const double grace = absl::GetFlag(FLAGS_shutdown_grace_s);
+  std::printf("image_server: %s received, stopping (grace %.1f s)\n",
+              signal_number == SIGINT ? "SIGINT" : "SIGTERM", grace);
+  std::fflush(stdout);
+  server->Shutdown(
+      std::chrono::system_clock::now() +
+      std::chrono::microseconds(static_cast<int64_t>(grace * 1e6)));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage(
+      "Serves a directory of images over gRPC (image_service.ImageService).\n"
+      "Usage: image_server [--address=127.0.0.1:50051] [--images_dir=images]");
+  absl::ParseCommandLine(argc, argv);
+  if (const std::string problem = FlagProblem(); !problem.empty()) {
+    return Fail(problem);
+  }
+
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  image_server::LoadOptions load_options;
+  load_options.threads = absl::GetFlag(FLAGS_load_threads);
+  absl::StatusOr<image_server::ImageStore> store =
+      image_server::ImageStore::Load(absl::GetFlag(FLAGS_images_dir),
+                                     load_options);
+  if (!store.ok()) return Fail(std::string(store.status().message()));
+  for (const image_server::SkippedFile& skipped : store->skipped()) {
+    std::fprintf(stderr, "image_server: warning: skipping '%s': %s\n",
+                 skipped.name.c_str(), skipped.reason.c_str());
+  }
+
+  image_server::ImageServiceImpl service(&*store);
+  image_server::ServerConfig config;
+  config.address = absl::GetFlag(FLAGS_address);
+  config.max_threads = absl::GetFlag(FLAGS_max_threads);
+  config.max_request_bytes = absl::GetFlag(FLAGS_max_request_bytes);
+  absl::StatusOr<image_server::StartedServer> started =
+      image_server::StartServer(config, &service);
+  if (!started.ok()) return Fail(std::string(started.status().message()));
+
+  std::printf(
+      "image_server: listening on %s, %zu images, %.1f MB, loaded in %.2f s\n",
+      started->address.c_str(), store->images().size(),
+      store->total_bytes() / 1e6, absl::ToDoubleSeconds(store->load_time()));
+  std::fflush(stdout);
+
+  std::thread signal_waiter(ShutDownOnSignal, signals, started->server.get());
+  started->server->Wait();
+  signal_waiter.join();
+
+  const image_server::ServiceCounters counters = service.counters();
+  std::printf("image_server: stopped after %lld streams (%lld cancelled)\n",
+              static_cast<long long>(counters.streams_started),
+              static_cast<long long>(counters.streams_cancelled));
+  return 0;
+}
