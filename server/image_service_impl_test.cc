@@ -1,0 +1,305 @@
+// The service as a client sees it: a real server on an ephemeral port, the
+// project's default images, and the stub generated from the contract.
+#include "server/image_service_impl.h"
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "grpcpp/grpcpp.h"
+#include "grpcpp/impl/client_unary_call.h"
+#include "gtest/gtest.h"
+#include "image_service.grpc.pb.h"
+#include "probe_messages.pb.h"
+#include "server/image_server.h"
+#include "server/image_store.h"
+#include "server/test_util.h"
+
+namespace image_server {
+namespace {
+
+namespace fs = std::filesystem;
+using ::image_server::testing::ReadFileOrDie;
+using ::image_service::ImageService;
+using ::image_service::ListImagesRequest;
+using ::image_service::ListImagesResponse;
+using ::image_service::StreamImagesRequest;
+using ::image_service::StreamImagesResponse;
+using ::testing::HasSubstr;
+
+constexpr int kDefaultClientLimit = 4 * 1024 * 1024;
+
+// Every file under the default images directory, as names the server uses.
+std::vector<std::string> DefaultImageNames() {
+  std::vector<std::string> names;
+  for (const auto& entry : fs::recursive_directory_iterator(IMAGES_DIR)) {
+    if (entry.is_regular_file()) {
+      names.push_back(
+          entry.path().lexically_relative(IMAGES_DIR).generic_string());
+    }
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+class ImageServiceTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    absl::StatusOr<ImageStore> store = ImageStore::Load(IMAGES_DIR);
+    ASSERT_TRUE(store.ok()) << store.status();
+    store_ = new ImageStore(*std::move(store));
+  }
+  static void TearDownTestSuite() { delete store_; }
+
+  void SetUp() override {
+    service_ = std::make_unique<ImageServiceImpl>(store_);
+    ServerConfig config;
+    config.address = "127.0.0.1:0";
+    absl::StatusOr<StartedServer> started = StartServer(config, service_.get());
+    ASSERT_TRUE(started.ok()) << started.status();
+    server_ = std::move(started->server);
+    address_ = started->address;
+  }
+  void TearDown() override {
+    server_->Shutdown(std::chrono::system_clock::now());
+  }
+
+  std::shared_ptr<grpc::Channel> Channel(int max_receive = 64 << 20) {
+    grpc::ChannelArguments arguments;
+    arguments.SetMaxReceiveMessageSize(max_receive);
+    return grpc::CreateCustomChannel(
+        address_, grpc::InsecureChannelCredentials(), arguments);
+  }
+  std::unique_ptr<ImageService::Stub> Stub(int max_receive = 64 << 20) {
+    return ImageService::NewStub(Channel(max_receive));
+  }
+
+  ListImagesResponse ListImages() {
+    grpc::ClientContext context;
+    ListImagesResponse response;
+    const grpc::Status status =
+        Stub()->ListImages(&context, ListImagesRequest(), &response);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return response;
+  }
+
+  struct StreamResult {
+    std::vector<StreamImagesResponse> messages;
+    grpc::Status status;
+  };
+  StreamResult Stream(const std::vector<std::string>& names,
+                      int max_receive = 64 << 20) {
+    StreamImagesRequest request;
+    for (const std::string& name : names) request.add_image_names(name);
+    grpc::ClientContext context;
+    auto reader = Stub(max_receive)->StreamImages(&context, request);
+    StreamResult result;
+    StreamImagesResponse message;
+    while (reader->Read(&message)) result.messages.push_back(message);
+    result.status = reader->Finish();
+    return result;
+  }
+
+  // The name and size of the largest default image.
+  std::pair<std::string, int> Largest() {
+    const ListImagesResponse list = ListImages();
+    const auto largest =
+        std::max_element(list.images().begin(), list.images().end(),
+                         [](const auto& a, const auto& b) {
+                           return a.size_in_bytes() < b.size_in_bytes();
+                         });
+    return {largest->name(), largest->size_in_bytes()};
+  }
+
+  // Polls the service until no stream handler is running.
+  bool HandlersEndWithin(absl::Duration limit) {
+    const absl::Time deadline = absl::Now() + limit;
+    while (absl::Now() < deadline) {
+      if (service_->counters().streams_active == 0) return true;
+      absl::SleepFor(absl::Milliseconds(10));
+    }
+    return false;
+  }
+
+  static ImageStore* store_;
+  std::unique_ptr<ImageServiceImpl> service_;
+  std::unique_ptr<grpc::Server> server_;
+  std::string address_;
+};
+
+ImageStore* ImageServiceTest::store_ = nullptr;
+
+TEST_F(ImageServiceTest, ListImagesIsSortedWithMetadataOfEveryDefaultImage) {
+  const ListImagesResponse list = ListImages();
+  const std::vector<std::string> expected = DefaultImageNames();
+
+  ASSERT_EQ(list.image_names_size(), expected.size());
+  ASSERT_EQ(list.images_size(), expected.size());
+  for (int i = 0; i < list.image_names_size(); ++i) {
+    SCOPED_TRACE(expected[i]);
+    EXPECT_EQ(list.image_names(i), expected[i]);
+    EXPECT_EQ(list.images(i).name(), expected[i]);
+    EXPECT_EQ(list.images(i).size_in_bytes(),
+              fs::file_size(fs::path(IMAGES_DIR) / expected[i]));
+    EXPECT_EQ(list.images(i).format(),
+              fs::path(expected[i]).extension().string().substr(1));
+    EXPECT_GE(list.images(i).width(), 640);
+    EXPECT_GE(list.images(i).height(), 480);
+    EXPECT_THAT(list.images(i).channels(), ::testing::AnyOf(1, 3, 4));
+  }
+}
+
+TEST_F(ImageServiceTest, EmptyRequestStreamsEveryImageByteIdentical) {
+  const ListImagesResponse list = ListImages();
+  const StreamResult result = Stream({});
+
+  ASSERT_TRUE(result.status.ok()) << result.status.error_message();
+  ASSERT_EQ(result.messages.size(), list.images_size());
+  for (int i = 0; i < list.images_size(); ++i) {
+    const image_service::Image& image = result.messages[i].image();
+    const image_service::ImageInfo& info = list.images(i);
+    SCOPED_TRACE(info.name());
+    EXPECT_EQ(image.name(), info.name());
+    EXPECT_TRUE(image.content() ==
+                ReadFileOrDie(std::string(IMAGES_DIR) + "/" + info.name()));
+    EXPECT_EQ(image.size_in_bytes(), image.content().size());
+    EXPECT_EQ(image.format(), info.format());
+    EXPECT_EQ(image.width(), info.width());
+    EXPECT_EQ(image.height(), info.height());
+    EXPECT_EQ(image.channels(), info.channels());
+  }
+}
+
+TEST_F(ImageServiceTest, KeepsRequestOrderAndDuplicates) {
+  const ListImagesResponse list = ListImages();
+  ASSERT_GE(list.image_names_size(), 2);
+  const std::string first = list.image_names(0);
+  const std::string last = list.image_names(list.image_names_size() - 1);
+  const std::vector<std::string> request = {last, first, last, last, first};
+
+  const StreamResult result = Stream(request);
+
+  ASSERT_TRUE(result.status.ok()) << result.status.error_message();
+  ASSERT_EQ(result.messages.size(), request.size());
+  for (size_t i = 0; i < request.size(); ++i) {
+    EXPECT_EQ(result.messages[i].image().name(), request[i]);
+  }
+}
+
+TEST_F(ImageServiceTest, UnknownNameIsNotFoundBeforeAnyImage) {
+  const std::string known = ListImages().image_names(0);
+  const StreamResult result = Stream({known, "cat.jpg", known});
+
+  EXPECT_EQ(result.status.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_THAT(result.status.error_message(), HasSubstr("'cat.jpg'"));
+  EXPECT_TRUE(result.messages.empty());
+}
+
+TEST_F(ImageServiceTest, ImageOver4MiBNeedsAndArrivesWithARaisedClientLimit) {
+  const auto [name, size] = Largest();
+  ASSERT_GT(size, kDefaultClientLimit)
+      << "the default set needs an image over 4 MiB";
+
+  const StreamResult limited = Stream({name}, kDefaultClientLimit);
+  EXPECT_EQ(limited.status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+
+  const StreamResult raised = Stream({name}, 16 << 20);
+  ASSERT_TRUE(raised.status.ok()) << raised.status.error_message();
+  ASSERT_EQ(raised.messages.size(), 1);
+  EXPECT_EQ(raised.messages[0].image().content().size(), size);
+}
+
+TEST_F(ImageServiceTest, ClientCancellationEndsTheHandler) {
+  StreamImagesRequest request;
+  for (int i = 0; i < 2000; ++i) request.add_image_names(Largest().first);
+  grpc::ClientContext context;
+  auto stub = Stub();
+  auto reader = stub->StreamImages(&context, request);
+  StreamImagesResponse message;
+  ASSERT_TRUE(reader->Read(&message));
+
+  context.TryCancel();
+  while (reader->Read(&message)) {
+  }
+
+  EXPECT_EQ(reader->Finish().error_code(), grpc::StatusCode::CANCELLED);
+  EXPECT_TRUE(HandlersEndWithin(absl::Seconds(5)));
+  EXPECT_EQ(service_->counters().streams_cancelled, 1);
+  EXPECT_LT(service_->counters().images_sent, 2000);
+}
+
+TEST_F(ImageServiceTest, DeadlineEndsTheHandler) {
+  StreamImagesRequest request;
+  for (int i = 0; i < 2000; ++i) request.add_image_names(Largest().first);
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() +
+                       std::chrono::milliseconds(300));
+  auto stub = Stub();
+  auto reader = stub->StreamImages(&context, request);
+  // A client that stops reading: flow control stalls the server's writes
+  // until the deadline cancels the call.
+  absl::SleepFor(absl::Seconds(1));
+  StreamImagesResponse message;
+  while (reader->Read(&message)) {
+  }
+
+  EXPECT_EQ(reader->Finish().error_code(), grpc::StatusCode::DEADLINE_EXCEEDED);
+  EXPECT_TRUE(HandlersEndWithin(absl::Seconds(5)));
+  EXPECT_EQ(service_->counters().streams_cancelled, 1);
+}
+
+TEST_F(ImageServiceTest, HealthReportsServing) {
+  for (const std::string service : {"", "image_service.ImageService"}) {
+    image_server_test::HealthCheckRequest request;
+    request.set_service(service);
+    image_server_test::HealthCheckResponse response;
+    grpc::ClientContext context;
+    const grpc::Status status = grpc::internal::BlockingUnaryCall(
+        Channel().get(),
+        grpc::internal::RpcMethod("/grpc.health.v1.Health/Check",
+                                  grpc::internal::RpcMethod::NORMAL_RPC),
+        &context, request, &response);
+    ASSERT_TRUE(status.ok()) << service << ": " << status.error_message();
+    EXPECT_EQ(response.status(),
+              image_server_test::HealthCheckResponse::SERVING);
+  }
+}
+
+TEST_F(ImageServiceTest, ReflectionListsTheService) {
+  auto channel = Channel();
+  grpc::ClientContext context;
+  std::unique_ptr<
+      grpc::ClientReaderWriter<image_server_test::ServerReflectionRequest,
+                               image_server_test::ServerReflectionResponse>>
+      stream(grpc::internal::ClientReaderWriterFactory<
+             image_server_test::ServerReflectionRequest,
+             image_server_test::ServerReflectionResponse>::
+                 Create(channel.get(),
+                        grpc::internal::RpcMethod(
+                            "/grpc.reflection.v1alpha.ServerReflection/"
+                            "ServerReflectionInfo",
+                            grpc::internal::RpcMethod::BIDI_STREAMING),
+                        &context));
+  image_server_test::ServerReflectionRequest request;
+  request.set_list_services("");
+  ASSERT_TRUE(stream->Write(request));
+  stream->WritesDone();
+  image_server_test::ServerReflectionResponse response;
+  ASSERT_TRUE(stream->Read(&response));
+  std::vector<std::string> services;
+  for (const auto& service : response.list_services_response().service()) {
+    services.push_back(service.name());
+  }
+  EXPECT_THAT(services, ::testing::Contains("image_service.ImageService"));
+  while (stream->Read(&response)) {
+  }
+  EXPECT_TRUE(stream->Finish().ok());
+}
+
+}  // namespace
+}  // namespace image_server
