@@ -1,0 +1,82 @@
+#include "bench/bench_reporter.h"
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
+
+namespace image_bench {
+namespace {
+
+bool WriteFile(const std::string& path, const std::string& text) {
+  std::ofstream file(path, std::ios::binary | std::ios::trunc);
+  file << text;
+  file.close();
+  if (!file) {
+    std::fprintf(stderr, "image_bench: cannot write '%s'\n", path.c_str());
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+BenchReporter::BenchReporter(RunLog* log, Outputs outputs)
+    : log_(log), outputs_(std::move(outputs)) {}
+
+void BenchReporter::ReportRuns(const std::vector<Run>& runs) {
+  ConsoleReporter::ReportRuns(runs);
+  for (const Run& run : runs) {
+    if (run.run_type != Run::RT_Iteration) continue;
+    if (run.error_occurred) {
+      ++failed_runs_;
+    } else {
+      Collect(run);
+    }
+  }
+}
+
+void BenchReporter::Collect(const Run& run) {
+  const std::string& name = run.run_name.function_name;
+  const auto bytes = run.counters.find("bytes_per_second");
+  if (bytes != run.counters.end()) {
+    efficiency_.bytes_per_second[name].push_back(bytes->second.value);
+  }
+  const auto p50 = run.counters.find("p50_us");
+  if (p50 != run.counters.end()) {
+    efficiency_.p50_us[name].push_back(p50->second.value);
+  }
+  if (std::optional<RunLog::Entry> entry = log_->Claim(name, run.iterations)) {
+    recorded_.push_back({run.benchmark_name(), run.repetition_index,
+                         entry->wall, std::move(entry->stats)});
+  }
+}
+
+void BenchReporter::Finalize() {
+  GetOutputStream() << "\n" << EfficiencySummary(efficiency_);
+  GetOutputStream().flush();
+  WriteOutputs();
+  ConsoleReporter::Finalize();
+}
+
+void BenchReporter::WriteOutputs() {
+  if (!outputs_.histogram_out.empty()) {
+    outputs_ok_ &=
+        WriteFile(outputs_.histogram_out, FormatRecordedRuns(recorded_));
+  }
+  if (outputs_.hgrm_dir.empty()) return;
+  std::error_code error;
+  std::filesystem::create_directories(outputs_.hgrm_dir, error);
+  for (const RecordedRun& run : recorded_) {
+    const std::string file =
+        absl::StrCat(absl::StrReplaceAll(run.name, {{"/", "__"}, {":", "_"}}),
+                     ".rep", run.repetition, ".hgrm");
+    outputs_ok_ &= WriteFile(outputs_.hgrm_dir + "/" + file,
+                             run.stats.rpc_latency.ToHgrm());
+  }
+}
+
+}  // namespace image_bench

@@ -1,0 +1,48 @@
+// gbench's console table, followed by the efficiency summary; on request also
+// writes the histograms behind each reported run (--histogram_out, mergeable)
+// and one HdrHistogram .hgrm file per run (--hgrm_dir) for plotting.
+#ifndef BENCH_BENCH_REPORTER_H_
+#define BENCH_BENCH_REPORTER_H_
+
+#include <string>
+#include <vector>
+
+#include "bench/efficiency.h"
+#include "bench/recorded_runs.h"
+#include "bench/run_log.h"
+#include "benchmark/benchmark.h"
+
+namespace image_bench {
+
+class BenchReporter : public benchmark::ConsoleReporter {
+ public:
+  struct Outputs {
+    std::string histogram_out;  // File path, or empty.
+    std::string hgrm_dir;       // Directory, or empty.
+  };
+
+  BenchReporter(RunLog* log, Outputs outputs);
+
+  void ReportRuns(const std::vector<Run>& runs) override;
+  void Finalize() override;
+
+  // False when an output file could not be written (already reported).
+  bool outputs_ok() const { return outputs_ok_; }
+  // Runs gbench reported with an error (failed RPCs, bad images, ...).
+  int failed_runs() const { return failed_runs_; }
+
+ private:
+  void Collect(const Run& run);
+  void WriteOutputs();
+
+  RunLog* log_;
+  Outputs outputs_;
+  EfficiencyInputs efficiency_;
+  std::vector<RecordedRun> recorded_;
+  bool outputs_ok_ = true;
+  int failed_runs_ = 0;
+};
+
+}  // namespace image_bench
+
+#endif  // BENCH_BENCH_REPORTER_H_

@@ -1,0 +1,59 @@
+#include "bench/efficiency.h"
+
+#include <algorithm>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "bench/baselines.h"
+
+namespace image_bench {
+namespace {
+
+const std::vector<double>* Find(const CounterSamples& samples,
+                                const std::string& name) {
+  const auto found = samples.find(name);
+  return found == samples.end() || found->second.empty() ? nullptr
+                                                         : &found->second;
+}
+
+}  // namespace
+
+double Median(std::vector<double> values) {
+  if (values.empty()) return 0;
+  std::sort(values.begin(), values.end());
+  const size_t middle = values.size() / 2;
+  return values.size() % 2 ? values[middle]
+                           : (values[middle - 1] + values[middle]) / 2;
+}
+
+std::string EfficiencySummary(const EfficiencyInputs& inputs) {
+  const std::vector<double>* bulk = Find(inputs.bytes_per_second, kTcpBulkName);
+  const std::vector<double>* rtt = Find(inputs.p50_us, kTcpPingPongName);
+  if (bulk == nullptr && rtt == nullptr) {
+    return "Efficiency: no TCP baseline in this run (filtered out, or the "
+           "target is not loopback).\n";
+  }
+  std::string text = "Efficiency against raw loopback TCP in this run";
+  if (bulk)
+    absl::StrAppendFormat(&text, ", bulk %.2f GB/s", Median(*bulk) / 1e9);
+  if (rtt)
+    absl::StrAppendFormat(&text, ", 64-byte round trip %.1f us", Median(*rtt));
+  absl::StrAppend(&text, " (medians over repetitions):\n");
+  for (const auto& [name, values] : inputs.bytes_per_second) {
+    if (bulk == nullptr || !absl::StartsWith(name, "StreamImages/")) continue;
+    const double rate = Median(values);
+    absl::StrAppendFormat(&text, "  %-48s %7.2f GB/s  %5.1f %% of TCP bulk\n",
+                          name, rate / 1e9, 100 * rate / Median(*bulk));
+  }
+  for (const auto& [name, values] : inputs.p50_us) {
+    if (rtt == nullptr || !absl::StartsWith(name, "ListImages/")) continue;
+    const double p50 = Median(values);
+    absl::StrAppendFormat(&text,
+                          "  %-48s p50 %7.1f us  %5.2fx TCP round trip\n", name,
+                          p50, p50 / Median(*rtt));
+  }
+  return text;
+}
+
+}  // namespace image_bench

@@ -1,0 +1,123 @@
+#include "bench/image_client.h"
+
+#include <chrono>
+
+#include "absl/status/status.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "image_service.grpc.pb.h"
+
+namespace image_bench {
+namespace {
+
+const char* CodeName(grpc::StatusCode code) {
+  static const char* const kNames[] = {"OK",
+                                       "CANCELLED",
+                                       "UNKNOWN",
+                                       "INVALID_ARGUMENT",
+                                       "DEADLINE_EXCEEDED",
+                                       "NOT_FOUND",
+                                       "ALREADY_EXISTS",
+                                       "PERMISSION_DENIED",
+                                       "RESOURCE_EXHAUSTED",
+                                       "FAILED_PRECONDITION",
+                                       "ABORTED",
+                                       "OUT_OF_RANGE",
+                                       "UNIMPLEMENTED",
+                                       "INTERNAL",
+                                       "UNAVAILABLE",
+                                       "DATA_LOSS",
+                                       "UNAUTHENTICATED"};
+  const int index = static_cast<int>(code);
+  return index >= 0 && index < 17 ? kNames[index] : "UNKNOWN_CODE";
+}
+
+std::chrono::system_clock::time_point DeadlineAfter(absl::Duration timeout) {
+  return absl::ToChronoTime(absl::Now() + timeout);
+}
+
+absl::Status ToAbsl(const grpc::Status& status) {
+  return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
+                      DescribeStatus(status));
+}
+
+}  // namespace
+
+std::string DescribeStatus(const grpc::Status& status) {
+  return absl::StrCat(CodeName(status.error_code()), ": ",
+                      status.error_message());
+}
+
+bool IsLoopbackTarget(const std::string& target) {
+  absl::string_view host = target;
+  for (absl::string_view scheme : {"dns:///", "dns:", "ipv4:", "ipv6:"}) {
+    if (absl::ConsumePrefix(&host, scheme)) break;
+  }
+  return absl::StartsWith(host, "127.") || absl::StartsWith(host, "[::1]") ||
+         absl::StartsWith(host, "localhost:") || host == "localhost";
+}
+
+absl::StatusOr<std::vector<std::shared_ptr<grpc::Channel>>> ConnectChannels(
+    const ChannelOptions& options, int count) {
+  std::vector<std::shared_ptr<grpc::Channel>> channels;
+  for (int i = 0; i < count; ++i) {
+    grpc::ChannelArguments arguments;
+    // Images can be larger than gRPC's 4 MiB default.
+    arguments.SetMaxReceiveMessageSize(-1);
+    // Channels with equal arguments would share one connection.
+    arguments.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+    arguments.SetInt("image_bench.channel", i);
+    channels.push_back(grpc::CreateCustomChannel(
+        options.target, grpc::InsecureChannelCredentials(), arguments));
+  }
+  const auto deadline = DeadlineAfter(options.connect_timeout);
+  for (const auto& channel : channels) {
+    if (!channel->WaitForConnected(deadline)) {
+      return absl::UnavailableError(
+          absl::StrCat("cannot connect to ", options.target, " within ",
+                       absl::FormatDuration(options.connect_timeout),
+                       " (is the server running? start it with ./run)"));
+    }
+  }
+  return channels;
+}
+
+absl::StatusOr<image_service::ListImagesResponse> ListImages(
+    grpc::Channel* channel, absl::Duration timeout) {
+  auto stub = image_service::ImageService::NewStub(
+      std::shared_ptr<grpc::Channel>(channel, [](grpc::Channel*) {}));
+  grpc::ClientContext context;
+  context.set_deadline(DeadlineAfter(timeout));
+  image_service::ListImagesResponse response;
+  const grpc::Status status =
+      stub->ListImages(&context, image_service::ListImagesRequest(), &response);
+  if (!status.ok()) return ToAbsl(status);
+  return response;
+}
+
+absl::StatusOr<std::vector<image_service::Image>> FetchImages(
+    grpc::Channel* channel, const std::vector<std::string>& names,
+    absl::Duration timeout) {
+  auto stub = image_service::ImageService::NewStub(
+      std::shared_ptr<grpc::Channel>(channel, [](grpc::Channel*) {}));
+  image_service::StreamImagesRequest request;
+  for (const std::string& name : names) request.add_image_names(name);
+  grpc::ClientContext context;
+  context.set_deadline(DeadlineAfter(timeout));
+  auto reader = stub->StreamImages(&context, request);
+  std::vector<image_service::Image> images;
+  image_service::StreamImagesResponse response;
+  while (reader->Read(&response)) {
+    images.push_back(std::move(*response.mutable_image()));
+  }
+  const grpc::Status status = reader->Finish();
+  if (!status.ok()) return ToAbsl(status);
+  if (images.size() != names.size()) {
+    return absl::DataLossError(absl::StrCat(
+        "asked for ", names.size(), " images, received ", images.size()));
+  }
+  return images;
+}
+
+}  // namespace image_bench

@@ -1,0 +1,243 @@
+// image_bench: measures an ImageService server's ListImages and StreamImages
+// with Google Benchmark, beside same-run raw TCP baselines. gbench's own
+// --benchmark_* flags work unchanged; the flags below choose the target and
+// the scenarios.
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "bench/baselines.h"
+#include "bench/bench_reporter.h"
+#include "bench/image_client.h"
+#include "bench/scenarios.h"
+#include "benchmark/benchmark.h"
+
+ABSL_FLAG(std::string, target, "127.0.0.1:50051",
+          "host:port of the ImageService server to measure.");
+ABSL_FLAG(int, channels, 8,
+          "TCP connections the in-flight RPCs of a benchmark are spread over "
+          "(never more than the concurrency).");
+ABSL_FLAG(std::vector<std::string>, images, {},
+          "Comma-separated image names that streams cycle through; default: "
+          "every image ListImages returns.");
+ABSL_FLAG(bool, verify, true,
+          "Check every received image: order, size_in_bytes, and content "
+          "against the first copy received. Mismatches are errors.");
+ABSL_FLAG(bool, decode, false,
+          "Decode every received image with OpenCV in the receive loop.");
+ABSL_FLAG(double, connect_timeout_s, 5,
+          "Seconds to wait for the server to accept a connection.");
+ABSL_FLAG(bool, quick, false,
+          "A short profile for CI: fewer scenarios and a 0.05 s minimum time "
+          "(unless --benchmark_min_time is given).");
+ABSL_FLAG(std::vector<std::string>, list_concurrency, {},
+          "ListImages RPCs in flight, e.g. 1,8,64 (the default).");
+ABSL_FLAG(std::vector<std::string>, images_per_stream, {},
+          "Images per StreamImages call, e.g. 1,10,100,1000 (the default).");
+ABSL_FLAG(std::vector<std::string>, stream_concurrency, {},
+          "StreamImages calls in flight, e.g. 1,8,64 (the default).");
+ABSL_FLAG(double, local_cost_min_time_s, 0.05,
+          "Minimum time of each LocalCost benchmark (one per image and kind).");
+ABSL_FLAG(std::string, histogram_out, "",
+          "Write every run's latency histograms and counts to this file, in a "
+          "form scripts/merge combines exactly across bench processes.");
+ABSL_FLAG(std::string, hgrm_dir, "",
+          "Write each run's RPC latency distribution as an HdrHistogram .hgrm "
+          "file into this directory, for plotting.");
+
+namespace {
+
+using image_bench::ScenarioMatrix;
+using image_bench::ScenarioSettings;
+
+int Fail(const std::string& message) {
+  std::fprintf(stderr, "image_bench: %s\n", message.c_str());
+  return 1;
+}
+
+// --quick lowers gbench's minimum time unless the user chose one; gbench
+// reads it from argv, so it is added there before gbench parses.
+std::vector<char*> WithQuickDefaults(int argc, char** argv) {
+  std::vector<char*> args(argv, argv + argc);
+  bool quick = false;
+  bool min_time_given = false;
+  for (int i = 1; i < argc; ++i) {
+    const absl::string_view arg = argv[i];
+    quick |= arg == "--quick" || arg == "--quick=true";
+    min_time_given |= absl::StartsWith(arg, "--benchmark_min_time");
+  }
+  static char kQuickMinTime[] = "--benchmark_min_time=0.05";
+  if (quick && !min_time_given) args.push_back(kQuickMinTime);
+  args.push_back(nullptr);
+  return args;
+}
+
+// Parses a comma list of positive integers from a flag, or keeps `fallback`.
+absl::StatusOr<std::vector<int>> Counts(const std::vector<std::string>& values,
+                                        const char* flag,
+                                        std::vector<int> fallback) {
+  if (values.empty()) return fallback;
+  std::vector<int> counts;
+  for (const std::string& value : values) {
+    int count = 0;
+    if (!absl::SimpleAtoi(value, &count) || count <= 0) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "--", flag, " takes positive integers, got '", value, "'"));
+    }
+    counts.push_back(count);
+  }
+  return counts;
+}
+
+absl::StatusOr<ScenarioMatrix> Matrix() {
+  const bool quick = absl::GetFlag(FLAGS_quick);
+  ScenarioMatrix matrix;
+  if (quick) matrix = {{1, 8}, {1, 100}, {1, 8}};
+  absl::StatusOr<std::vector<int>> counts =
+      Counts(absl::GetFlag(FLAGS_list_concurrency), "list_concurrency",
+             matrix.list_concurrency);
+  if (!counts.ok()) return counts.status();
+  matrix.list_concurrency = *counts;
+  counts = Counts(absl::GetFlag(FLAGS_images_per_stream), "images_per_stream",
+                  matrix.images_per_stream);
+  if (!counts.ok()) return counts.status();
+  matrix.images_per_stream = *counts;
+  counts = Counts(absl::GetFlag(FLAGS_stream_concurrency), "stream_concurrency",
+                  matrix.stream_concurrency);
+  if (!counts.ok()) return counts.status();
+  matrix.stream_concurrency = *counts;
+  return matrix;
+}
+
+// Names streams use: --images, checked against the server's list.
+absl::StatusOr<std::vector<std::string>> ChooseImages(
+    const image_service::ListImagesResponse& listed) {
+  const std::vector<std::string> all(listed.image_names().begin(),
+                                     listed.image_names().end());
+  std::vector<std::string> chosen = absl::GetFlag(FLAGS_images);
+  if (chosen.empty()) chosen = all;
+  std::vector<std::string> unknown;
+  for (const std::string& name : chosen) {
+    if (std::find(all.begin(), all.end(), name) == all.end()) {
+      unknown.push_back(name);
+    }
+  }
+  if (!unknown.empty()) {
+    return absl::NotFoundError(
+        absl::StrCat("--images names what the server does not have: '",
+                     absl::StrJoin(unknown, "', '"), "'"));
+  }
+  if (chosen.empty()) return absl::NotFoundError("the server lists no images");
+  return chosen;
+}
+
+// Smallest and largest, enough for a quick profile of local costs.
+std::vector<image_service::Image> Extremes(
+    const std::vector<image_service::Image>& images) {
+  auto [smallest, largest] = std::minmax_element(
+      images.begin(), images.end(), [](const auto& a, const auto& b) {
+        return a.content().size() < b.content().size();
+      });
+  if (smallest == largest) return {*smallest};
+  return {*smallest, *largest};
+}
+
+absl::Status CheckFlags() {
+  if (absl::GetFlag(FLAGS_channels) <= 0) {
+    return absl::InvalidArgumentError("--channels must be > 0");
+  }
+  if (absl::GetFlag(FLAGS_connect_timeout_s) <= 0) {
+    return absl::InvalidArgumentError("--connect_timeout_s must be > 0");
+  }
+  if (absl::GetFlag(FLAGS_local_cost_min_time_s) <= 0) {
+    return absl::InvalidArgumentError("--local_cost_min_time_s must be > 0");
+  }
+  return absl::OkStatus();
+}
+
+// Connects, lists and fetches reference copies; registers every benchmark.
+absl::Status Prepare(const ScenarioMatrix& matrix, image_bench::RunLog* log) {
+  auto settings = std::make_shared<ScenarioSettings>();
+  settings->channel.target = absl::GetFlag(FLAGS_target);
+  settings->channel.connect_timeout =
+      absl::Seconds(absl::GetFlag(FLAGS_connect_timeout_s));
+  settings->channels = absl::GetFlag(FLAGS_channels);
+  settings->verify = absl::GetFlag(FLAGS_verify);
+  settings->decode = absl::GetFlag(FLAGS_decode);
+
+  absl::StatusOr<std::vector<std::shared_ptr<grpc::Channel>>> channels =
+      image_bench::ConnectChannels(settings->channel, 1);
+  if (!channels.ok()) return channels.status();
+  grpc::Channel* channel = channels->front().get();
+  absl::StatusOr<image_service::ListImagesResponse> listed =
+      image_bench::ListImages(channel, absl::Seconds(30));
+  if (!listed.ok()) return listed.status();
+  absl::StatusOr<std::vector<std::string>> names = ChooseImages(*listed);
+  if (!names.ok()) return names.status();
+  auto images = std::make_shared<std::vector<image_service::Image>>();
+  absl::StatusOr<std::vector<image_service::Image>> fetched =
+      image_bench::FetchImages(channel, *names, absl::Minutes(5));
+  if (!fetched.ok()) return fetched.status();
+  *images = *std::move(fetched);
+
+  settings->names = *names;
+  settings->references = image_bench::DigestAll(*images);
+  settings->listed_images = listed->image_names_size();
+
+  if (image_bench::IsLoopbackTarget(settings->channel.target)) {
+    image_bench::RegisterTcpBaselines(images);
+  } else {
+    std::fprintf(stderr,
+                 "image_bench: note: %s is not loopback, so the raw TCP "
+                 "baselines (measured on loopback) are skipped\n",
+                 settings->channel.target.c_str());
+  }
+  image_bench::RegisterGrpcBenchmarks(settings, matrix, log);
+  image_bench::RegisterLocalCosts(
+      absl::GetFlag(FLAGS_quick)
+          ? std::make_shared<std::vector<image_service::Image>>(
+                Extremes(*images))
+          : images,
+      absl::GetFlag(FLAGS_local_cost_min_time_s));
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<char*> args = WithQuickDefaults(argc, argv);
+  int arg_count = static_cast<int>(args.size()) - 1;
+  benchmark::Initialize(&arg_count, args.data());
+  absl::SetProgramUsageMessage(
+      "Measures an ImageService server (ListImages, StreamImages) against "
+      "same-run raw TCP baselines.\nUsage: image_bench [--target=host:port] "
+      "[--benchmark_out=r.json --benchmark_out_format=json] ...");
+  absl::ParseCommandLine(arg_count, args.data());
+  if (absl::Status flags = CheckFlags(); !flags.ok()) {
+    return Fail(std::string(flags.message()));
+  }
+  absl::StatusOr<ScenarioMatrix> matrix = Matrix();
+  if (!matrix.ok()) return Fail(std::string(matrix.status().message()));
+
+  image_bench::RunLog log;
+  if (absl::Status prepared = Prepare(*matrix, &log); !prepared.ok()) {
+    return Fail(std::string(prepared.message()));
+  }
+  image_bench::BenchReporter reporter(&log, {absl::GetFlag(FLAGS_histogram_out),
+                                             absl::GetFlag(FLAGS_hgrm_dir)});
+  benchmark::RunSpecifiedBenchmarks(&reporter);
+  benchmark::Shutdown();
+  if (!reporter.outputs_ok()) return 1;
+  if (reporter.failed_runs() > 0) {
+    return Fail(absl::StrCat(reporter.failed_runs(),
+                             " benchmark runs reported errors (see above)"));
+  }
+  return 0;
+}

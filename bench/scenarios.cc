@@ -1,0 +1,217 @@
+#include "bench/scenarios.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "bench/counters.h"
+#include "bench/load_driver.h"
+#include "benchmark/benchmark.h"
+#include "image_service.grpc.pb.h"
+#include "opencv2/core.hpp"
+#include "opencv2/imgcodecs.hpp"
+
+namespace image_bench {
+namespace {
+
+using image_service::ImageService;
+
+class ListImagesWorker : public RpcWorker {
+ public:
+  ListImagesWorker(std::shared_ptr<grpc::Channel> channel, int listed_images)
+      : stub_(ImageService::NewStub(std::move(channel))),
+        listed_images_(listed_images) {}
+
+  void Call(absl::Time intended_start, RpcStats* stats) override {
+    grpc::ClientContext context;
+    response_.Clear();
+    const absl::Time start = absl::Now();
+    const grpc::Status status =
+        stub_->ListImages(&context, request_, &response_);
+    const absl::Time end = absl::Now();
+    stats->rpc_latency.RecordDuration(end - intended_start);
+    stats->rpc_latency_uncorrected.RecordDuration(end - start);
+    ++stats->rpcs;
+    if (!status.ok()) {
+      stats->AddError(absl::StrCat("ListImages: ", DescribeStatus(status)));
+    } else if (response_.image_names_size() != listed_images_) {
+      stats->AddError(
+          absl::StrCat("ListImages returned ", response_.image_names_size(),
+                       " names, first call returned ", listed_images_));
+    }
+  }
+
+ private:
+  std::unique_ptr<ImageService::Stub> stub_;
+  const int listed_images_;
+  image_service::ListImagesRequest request_;
+  image_service::ListImagesResponse response_;
+};
+
+class StreamImagesWorker : public RpcWorker {
+ public:
+  StreamImagesWorker(std::shared_ptr<grpc::Channel> channel,
+                     const image_service::StreamImagesRequest* request,
+                     const StreamVerifier* verifier, bool decode)
+      : stub_(ImageService::NewStub(std::move(channel))),
+        request_(request),
+        verifier_(verifier),
+        decode_(decode) {}
+
+  void Call(absl::Time intended_start, RpcStats* stats) override {
+    grpc::ClientContext context;
+    const absl::Time start = absl::Now();
+    auto reader = stub_->StreamImages(&context, *request_);
+    absl::Time previous = start;
+    int received = 0;
+    while (reader->Read(&response_)) {
+      const absl::Time now = absl::Now();
+      (received == 0 ? stats->first_image : stats->image_gap)
+          .RecordDuration(now - previous);
+      previous = now;
+      Receive(received++, response_.image(), stats);
+    }
+    const grpc::Status status = reader->Finish();
+    const absl::Time end = absl::Now();
+    stats->rpc_latency.RecordDuration(end - intended_start);
+    stats->rpc_latency_uncorrected.RecordDuration(end - start);
+    ++stats->rpcs;
+    if (!status.ok()) {
+      stats->AddError(absl::StrCat("StreamImages: ", DescribeStatus(status)));
+    } else if (received != request_->image_names_size()) {
+      stats->AddError(absl::StrCat("stream ended after ", received, " of ",
+                                   request_->image_names_size(), " images"));
+    }
+  }
+
+ private:
+  void Receive(int position, const image_service::Image& image,
+               RpcStats* stats) {
+    ++stats->images;
+    stats->bytes += static_cast<int64_t>(image.content().size());
+    if (verifier_ != nullptr && !verifier_->Check(position, image, &problem_)) {
+      stats->AddError(problem_);
+    }
+    if (decode_ && !Decodes(image.content())) {
+      stats->AddError(absl::StrCat("'", image.name(), "' does not decode"));
+    }
+  }
+
+  static bool Decodes(const std::string& content) {
+    const cv::Mat wrapped(1, static_cast<int>(content.size()), CV_8UC1,
+                          const_cast<char*>(content.data()));
+    return !cv::imdecode(wrapped, cv::IMREAD_UNCHANGED).empty();
+  }
+
+  std::unique_ptr<ImageService::Stub> stub_;
+  const image_service::StreamImagesRequest* request_;
+  const StreamVerifier* verifier_;
+  const bool decode_;
+  image_service::StreamImagesResponse response_;
+  std::string problem_;
+};
+
+// Runs one gbench call: fresh connections, then at least `concurrency` RPCs
+// (gbench may ask for fewer iterations than RPCs in flight).
+void RunScenario(benchmark::State& state, const ScenarioSettings& settings,
+                 int concurrency, RpcShape shape,
+                 const std::function<std::unique_ptr<RpcWorker>(
+                     std::shared_ptr<grpc::Channel>)>& make_worker,
+                 const std::string& name, RunLog* log) {
+  absl::StatusOr<std::vector<std::shared_ptr<grpc::Channel>>> channels =
+      ConnectChannels(settings.channel,
+                      std::min(settings.channels, concurrency));
+  if (!channels.ok()) {
+    state.SkipWithError(std::string(channels.status().message()).c_str());
+    return;
+  }
+  const WorkerFactory factory = [&](int worker) {
+    return make_worker((*channels)[worker % channels->size()]);
+  };
+  const int64_t batch = std::max<int64_t>(state.max_iterations, concurrency);
+  LoadResult result;
+  while (state.KeepRunningBatch(batch)) {
+    result = RunClosedLoop({batch, concurrency}, factory);
+    state.SetIterationTime(absl::ToDoubleSeconds(result.wall));
+  }
+  ExportCounters(result.stats, result.wall, shape, state);
+  if (result.stats.errors > 0) {
+    state.SkipWithError(absl::StrCat(result.stats.errors, " errors against ",
+                                     settings.channel.target,
+                                     "; first: ", result.stats.first_error)
+                            .c_str());
+  }
+  log->Add({name, batch, result.wall, std::move(result.stats)});
+}
+
+std::vector<std::string> CycleNames(const std::vector<std::string>& names,
+                                    int count) {
+  std::vector<std::string> cycled;
+  for (int i = 0; i < count; ++i) cycled.push_back(names[i % names.size()]);
+  return cycled;
+}
+
+void RegisterListImages(std::shared_ptr<const ScenarioSettings> settings,
+                        int concurrency, RunLog* log) {
+  const std::string name = absl::StrCat("ListImages/concurrency:", concurrency);
+  benchmark::RegisterBenchmark(
+      name.c_str(),
+      [settings, concurrency, name, log](benchmark::State& state) {
+        RunScenario(
+            state, *settings, concurrency, RpcShape::kUnary,
+            [&](std::shared_ptr<grpc::Channel> channel) {
+              return std::make_unique<ListImagesWorker>(
+                  std::move(channel), settings->listed_images);
+            },
+            name, log);
+      })
+      ->UseManualTime()
+      ->MeasureProcessCPUTime()
+      ->Unit(benchmark::kMicrosecond);
+}
+
+void RegisterStreamImages(std::shared_ptr<const ScenarioSettings> settings,
+                          int images_per_stream, int concurrency, RunLog* log) {
+  const std::string name =
+      absl::StrCat("StreamImages/images_per_stream:", images_per_stream,
+                   "/concurrency:", concurrency);
+  auto request = std::make_shared<image_service::StreamImagesRequest>();
+  const std::vector<std::string> names =
+      CycleNames(settings->names, images_per_stream);
+  for (const std::string& image : names) request->add_image_names(image);
+  auto verifier =
+      std::make_shared<const StreamVerifier>(names, settings->references);
+  benchmark::RegisterBenchmark(
+      name.c_str(),
+      [settings, concurrency, name, log, request,
+       verifier](benchmark::State& state) {
+        RunScenario(
+            state, *settings, concurrency, RpcShape::kStream,
+            [&](std::shared_ptr<grpc::Channel> channel) {
+              return std::make_unique<StreamImagesWorker>(
+                  std::move(channel), request.get(),
+                  settings->verify ? verifier.get() : nullptr,
+                  settings->decode);
+            },
+            name, log);
+      })
+      ->UseManualTime()
+      ->MeasureProcessCPUTime()
+      ->Unit(benchmark::kMillisecond);
+}
+
+}  // namespace
+
+void RegisterGrpcBenchmarks(std::shared_ptr<const ScenarioSettings> settings,
+                            const ScenarioMatrix& matrix, RunLog* log) {
+  for (const int concurrency : matrix.list_concurrency) {
+    RegisterListImages(settings, concurrency, log);
+  }
+  for (const int images : matrix.images_per_stream) {
+    for (const int concurrency : matrix.stream_concurrency) {
+      RegisterStreamImages(settings, images, concurrency, log);
+    }
+  }
+}
+
+}  // namespace image_bench

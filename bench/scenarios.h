@@ -1,0 +1,44 @@
+// The gRPC benchmarks: ListImages and StreamImages at several concurrencies,
+// each call on fresh connections (so repetitions show per-connection spread),
+// reported with latency percentiles and stream metrics.
+#ifndef BENCH_SCENARIOS_H_
+#define BENCH_SCENARIOS_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "bench/image_client.h"
+#include "bench/run_log.h"
+#include "bench/stream_verifier.h"
+
+namespace image_bench {
+
+struct ScenarioSettings {
+  ChannelOptions channel;
+  // Connections the in-flight RPCs are spread over (at most one per RPC).
+  int channels = 8;
+  bool verify = true;
+  // Decode every received image with OpenCV (end-to-end decoded rate).
+  bool decode = false;
+  // Images streams cycle through, and their reference digests.
+  std::vector<std::string> names;
+  ReferenceDigests references;
+  // How many names ListImages returns; a different count is an error.
+  int listed_images = 0;
+};
+
+struct ScenarioMatrix {
+  std::vector<int> list_concurrency = {1, 8, 64};
+  std::vector<int> images_per_stream = {1, 10, 100, 1000};
+  std::vector<int> stream_concurrency = {1, 8, 64};
+};
+
+// Registers every combination with Google Benchmark. `log` receives the
+// statistics of each call, for the reporter.
+void RegisterGrpcBenchmarks(std::shared_ptr<const ScenarioSettings> settings,
+                            const ScenarioMatrix& matrix, RunLog* log);
+
+}  // namespace image_bench
+
+#endif  // BENCH_SCENARIOS_H_
