@@ -1,0 +1,57 @@
+// A child process for end-to-end tests: the real server and bench binaries,
+// with stdout and stderr captured.
+#ifndef TESTING_SUBPROCESS_H_
+#define TESTING_SUBPROCESS_H_
+
+#include <sys/types.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/time/time.h"
+
+namespace image_testing {
+
+class Subprocess {
+ public:
+  // Starts `binary` with `args`; check started() before use.
+  Subprocess(const std::string& binary, const std::vector<std::string>& args);
+  // Kills the child if it is still running.
+  ~Subprocess();
+  Subprocess(const Subprocess&) = delete;
+  Subprocess& operator=(const Subprocess&) = delete;
+
+  bool started() const { return pid_ > 0 || exited_; }
+
+  // Reads stdout until a line containing `text`; nullopt at `limit`.
+  std::optional<std::string> WaitForLine(const std::string& text,
+                                         absl::Duration limit);
+  // The exit code (128 + signal if killed), or nullopt if still running at
+  // `limit`. Keeps draining stdout and stderr meanwhile so the child never
+  // blocks on a full pipe.
+  std::optional<int> WaitForExit(absl::Duration limit);
+  void Signal(int signal_number);
+
+  // What the child wrote so far (all of it once it has exited).
+  const std::string& out();
+  const std::string& err();
+
+ private:
+  void Drain(absl::Duration wait);
+
+  pid_t pid_ = -1;
+  bool exited_ = false;
+  int stdout_ = -1;
+  int stderr_ = -1;
+  std::string out_;
+  std::string err_;
+};
+
+// Starts image_server on an ephemeral loopback port and waits for its
+// start-up line; returns the "127.0.0.1:PORT" it listens on, or nullopt.
+std::optional<std::string> StartServer(Subprocess& server);
+
+}  // namespace image_testing
+
+#endif  // TESTING_SUBPROCESS_H_
