@@ -1,5 +1,6 @@
 #include "bench/bench_reporter.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -41,6 +42,10 @@ void BenchReporter::ReportRuns(const std::vector<Run>& runs) {
 
 void BenchReporter::Collect(const Run& run) {
   const std::string& name = run.run_name.function_name;
+  if (std::find(efficiency_.names.begin(), efficiency_.names.end(), name) ==
+      efficiency_.names.end()) {
+    efficiency_.names.push_back(name);
+  }
   const auto bytes = run.counters.find("bytes_per_second");
   if (bytes != run.counters.end()) {
     efficiency_.bytes_per_second[name].push_back(bytes->second.value);

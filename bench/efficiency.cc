@@ -40,18 +40,19 @@ std::string EfficiencySummary(const EfficiencyInputs& inputs) {
   if (rtt)
     absl::StrAppendFormat(&text, ", 64-byte round trip %.1f us", Median(*rtt));
   absl::StrAppend(&text, " (medians over repetitions):\n");
-  for (const auto& [name, values] : inputs.bytes_per_second) {
-    if (bulk == nullptr || !absl::StartsWith(name, "StreamImages/")) continue;
-    const double rate = Median(values);
-    absl::StrAppendFormat(&text, "  %-48s %7.2f GB/s  %5.1f %% of TCP bulk\n",
-                          name, rate / 1e9, 100 * rate / Median(*bulk));
-  }
-  for (const auto& [name, values] : inputs.p50_us) {
-    if (rtt == nullptr || !absl::StartsWith(name, "ListImages/")) continue;
-    const double p50 = Median(values);
-    absl::StrAppendFormat(&text,
-                          "  %-48s p50 %7.1f us  %5.2fx TCP round trip\n", name,
-                          p50, p50 / Median(*rtt));
+  for (const std::string& name : inputs.names) {
+    const std::vector<double>* rates = Find(inputs.bytes_per_second, name);
+    const std::vector<double>* p50s = Find(inputs.p50_us, name);
+    if (bulk && rates && absl::StartsWith(name, "StreamImages/")) {
+      const double rate = Median(*rates);
+      absl::StrAppendFormat(&text, "  %-48s %7.2f GB/s  %5.1f %% of TCP bulk\n",
+                            name, rate / 1e9, 100 * rate / Median(*bulk));
+    } else if (rtt && p50s && absl::StartsWith(name, "ListImages/")) {
+      const double p50 = Median(*p50s);
+      absl::StrAppendFormat(&text,
+                            "  %-48s p50 %7.1f us  %5.2fx TCP round trip\n",
+                            name, p50, p50 / Median(*rtt));
+    }
   }
   return text;
 }

@@ -14,6 +14,8 @@ namespace image_bench {
 using CounterSamples = std::map<std::string, std::vector<double>>;
 
 struct EfficiencyInputs {
+  // Benchmark names in the order they ran; the summary keeps that order.
+  std::vector<std::string> names;
   CounterSamples bytes_per_second;
   CounterSamples p50_us;
 };

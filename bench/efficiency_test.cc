@@ -21,6 +21,8 @@ TEST(EfficiencyTest, StatesStreamsAsFractionOfBulkAndListAsMultipleOfRtt) {
   inputs.bytes_per_second["StreamImages/images_per_stream:1000/concurrency:1"] =
       {2.5e9};
   inputs.p50_us["ListImages/concurrency:1"] = {75};
+  inputs.names = {"Baseline/tcp_bulk", "ListImages/concurrency:1",
+                  "StreamImages/images_per_stream:1000/concurrency:1"};
 
   const std::string summary = EfficiencySummary(inputs);
 
@@ -28,6 +30,7 @@ TEST(EfficiencyTest, StatesStreamsAsFractionOfBulkAndListAsMultipleOfRtt) {
   EXPECT_THAT(summary, HasSubstr("round trip 50.0 us"));
   EXPECT_THAT(summary, HasSubstr("2.50 GB/s   50.0 % of TCP bulk"));
   EXPECT_THAT(summary, HasSubstr("1.50x TCP round trip"));
+  EXPECT_LT(summary.find("ListImages"), summary.find("StreamImages"));
 }
 
 TEST(EfficiencyTest, SaysWhenThereIsNoBaseline) {

@@ -89,5 +89,21 @@ TEST(ServerProcessTest, BadFlagsAreOneLineAndNonZeroExit) {
   }
 }
 
+TEST(ServerProcessTest, BusyPortIsOneLineAndNonZeroExit) {
+  Subprocess first(SERVER_BINARY,
+                   {"--address=127.0.0.1:0", "--images_dir=" IMAGES_DIR});
+  const std::optional<std::string> address = StartServer(first);
+  ASSERT_TRUE(address.has_value()) << first.err();
+
+  Subprocess second(SERVER_BINARY,
+                    {"--address=" + *address, "--images_dir=" IMAGES_DIR});
+  const std::optional<int> exit_code = second.WaitForExit(absl::Seconds(10));
+
+  ASSERT_TRUE(exit_code.has_value());
+  EXPECT_NE(*exit_code, 0);
+  EXPECT_EQ(second.err(), "image_server: cannot listen on '" + *address +
+                              "': Address already in use\n");
+}
+
 }  // namespace
 }  // namespace image_server
