@@ -68,6 +68,7 @@ absl::StatusOr<std::vector<std::shared_ptr<grpc::Channel>>> ConnectChannels(
     // Channels with equal arguments would share one connection.
     arguments.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
     arguments.SetInt("image_bench.channel", i);
+    image_common::ApplyGrpcArgs(options.grpc_args, &arguments);
     channels.push_back(grpc::CreateCustomChannel(
         options.target, grpc::InsecureChannelCredentials(), arguments));
   }

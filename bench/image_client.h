@@ -9,6 +9,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "common/grpc_args.h"
 #include "grpcpp/grpcpp.h"
 #include "image_service.pb.h"
 
@@ -17,6 +18,8 @@ namespace image_bench {
 struct ChannelOptions {
   std::string target = "127.0.0.1:50051";
   absl::Duration connect_timeout = absl::Seconds(5);
+  // Extra channel arguments (--grpc_arg), applied last so they win.
+  std::vector<image_common::GrpcArg> grpc_args;
 };
 
 // Opens `count` channels, each on a TCP connection of its own, and waits until

@@ -32,6 +32,10 @@ ABSL_FLAG(bool, verify, true,
           "against the first copy received. Mismatches are errors.");
 ABSL_FLAG(bool, decode, false,
           "Decode every received image with OpenCV in the receive loop.");
+ABSL_FLAG(std::vector<std::string>, grpc_arg, {},
+          "Extra gRPC channel arguments for the bench's channels, "
+          "key=value[,key=value...], e.g. grpc.http2.lookahead_bytes=1048576. "
+          "They override the bench's defaults.");
 ABSL_FLAG(double, connect_timeout_s, 5,
           "Seconds to wait for the server to accept a connection.");
 ABSL_FLAG(bool, quick, false,
@@ -169,6 +173,10 @@ absl::Status Prepare(const ScenarioMatrix& matrix, image_bench::RunLog* log) {
   settings->channel.connect_timeout =
       absl::Seconds(absl::GetFlag(FLAGS_connect_timeout_s));
   settings->channels = absl::GetFlag(FLAGS_channels);
+  absl::StatusOr<std::vector<image_common::GrpcArg>> grpc_args =
+      image_common::ParseGrpcArgs(absl::GetFlag(FLAGS_grpc_arg));
+  if (!grpc_args.ok()) return grpc_args.status();
+  settings->channel.grpc_args = *std::move(grpc_args);
   settings->verify = absl::GetFlag(FLAGS_verify);
   settings->decode = absl::GetFlag(FLAGS_decode);
 

@@ -90,6 +90,7 @@ absl::StatusOr<StartedServer> StartServer(const ServerConfig& config,
     quota.SetMaxThreads(config.max_threads);
     builder.SetResourceQuota(quota);
   }
+  image_common::ApplyGrpcArgs(config.grpc_args, &builder);
   std::string why;
   started.server = BuildQuietly(builder, &why);
   if (started.server == nullptr || started.port == 0) {

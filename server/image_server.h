@@ -8,6 +8,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "common/grpc_args.h"
 #include "grpcpp/grpcpp.h"
 
 namespace image_server {
@@ -21,6 +22,8 @@ struct ServerConfig {
   // Largest request accepted. Requests are lists of names, so the gRPC
   // default is plenty; responses (images) have no size limit.
   int max_request_bytes = 4 * 1024 * 1024;
+  // Extra channel arguments (--grpc_arg), applied last so they win.
+  std::vector<image_common::GrpcArg> grpc_args;
 };
 
 struct StartedServer {

@@ -32,6 +32,9 @@ ABSL_FLAG(int, max_threads, 0,
           "one); 0 for no limit.");
 ABSL_FLAG(int, max_request_bytes, 4 * 1024 * 1024,
           "Largest request accepted, in bytes.");
+ABSL_FLAG(std::vector<std::string>, grpc_arg, {},
+          "Extra gRPC channel arguments, key=value[,key=value...], e.g. "
+          "grpc.http2.max_frame_size=1048576. They override the defaults.");
 ABSL_FLAG(int, load_threads, 0,
           "Threads that index the directory at start-up; 0 for one per core.");
 
@@ -103,6 +106,10 @@ int main(int argc, char** argv) {
   config.address = absl::GetFlag(FLAGS_address);
   config.max_threads = absl::GetFlag(FLAGS_max_threads);
   config.max_request_bytes = absl::GetFlag(FLAGS_max_request_bytes);
+  absl::StatusOr<std::vector<image_common::GrpcArg>> grpc_args =
+      image_common::ParseGrpcArgs(absl::GetFlag(FLAGS_grpc_arg));
+  if (!grpc_args.ok()) return Fail(std::string(grpc_args.status().message()));
+  config.grpc_args = *std::move(grpc_args);
   absl::StatusOr<image_server::StartedServer> started =
       image_server::StartServer(config, &service);
   if (!started.ok()) return Fail(std::string(started.status().message()));
