@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -25,11 +26,20 @@ bool WriteFile(const std::string& path, const std::string& text) {
 
 }  // namespace
 
-BenchReporter::BenchReporter(RunLog* log, Outputs outputs)
-    : log_(log), outputs_(std::move(outputs)) {}
+BenchReporter::BenchReporter(
+    RunLog* log, Outputs outputs,
+    std::unique_ptr<benchmark::BenchmarkReporter> display, bool console)
+    : log_(log),
+      outputs_(std::move(outputs)),
+      display_(std::move(display)),
+      console_(console) {}
+
+bool BenchReporter::ReportContext(const Context& context) {
+  return display_->ReportContext(context);
+}
 
 void BenchReporter::ReportRuns(const std::vector<Run>& runs) {
-  ConsoleReporter::ReportRuns(runs);
+  display_->ReportRuns(runs);
   for (const Run& run : runs) {
     if (run.run_type != Run::RT_Iteration) continue;
     if (run.error_occurred) {
@@ -61,10 +71,11 @@ void BenchReporter::Collect(const Run& run) {
 }
 
 void BenchReporter::Finalize() {
-  GetOutputStream() << "\n" << EfficiencySummary(efficiency_);
-  GetOutputStream().flush();
+  display_->Finalize();
+  std::ostream& out = console_ ? display_->GetOutputStream() : std::cerr;
+  out << "\n" << EfficiencySummary(efficiency_);
+  out.flush();
   WriteOutputs();
-  ConsoleReporter::Finalize();
 }
 
 void BenchReporter::WriteOutputs() {

@@ -1,9 +1,11 @@
-// gbench's console table, followed by the efficiency summary; on request also
+// What the user sees: gbench's own display (console table, or JSON/CSV when
+// --benchmark_format asks), then the efficiency summary. On request it also
 // writes the histograms behind each reported run (--histogram_out, mergeable)
 // and one HdrHistogram .hgrm file per run (--hgrm_dir) for plotting.
 #ifndef BENCH_BENCH_REPORTER_H_
 #define BENCH_BENCH_REPORTER_H_
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -14,15 +16,20 @@
 
 namespace image_bench {
 
-class BenchReporter : public benchmark::ConsoleReporter {
+class BenchReporter : public benchmark::BenchmarkReporter {
  public:
   struct Outputs {
     std::string histogram_out;  // File path, or empty.
     std::string hgrm_dir;       // Directory, or empty.
   };
 
-  BenchReporter(RunLog* log, Outputs outputs);
+  // `display` prints the runs; the efficiency summary follows it on stdout
+  // for the console format, on stderr otherwise (to keep JSON/CSV clean).
+  BenchReporter(RunLog* log, Outputs outputs,
+                std::unique_ptr<benchmark::BenchmarkReporter> display,
+                bool console);
 
+  bool ReportContext(const Context& context) override;
   void ReportRuns(const std::vector<Run>& runs) override;
   void Finalize() override;
 
@@ -37,6 +44,8 @@ class BenchReporter : public benchmark::ConsoleReporter {
 
   RunLog* log_;
   Outputs outputs_;
+  std::unique_ptr<benchmark::BenchmarkReporter> display_;
+  bool console_;
   EfficiencyInputs efficiency_;
   std::vector<RecordedRun> recorded_;
   bool outputs_ok_ = true;

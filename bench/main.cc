@@ -2,6 +2,8 @@
 // with Google Benchmark, beside same-run raw TCP baselines. gbench's own
 // --benchmark_* flags work unchanged; the flags below choose the target and
 // the scenarios.
+#include <unistd.h>
+
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -13,6 +15,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/strip.h"
 #include "bench/baselines.h"
 #include "bench/bench_reporter.h"
 #include "bench/image_client.h"
@@ -66,21 +69,45 @@ int Fail(const std::string& message) {
   return 1;
 }
 
+// gbench's display flags, read before gbench consumes them: our reporter
+// wraps the display gbench would have made.
+struct DisplayFlags {
+  std::string format = "console";
+  std::string color = "auto";
+};
+
 // --quick lowers gbench's minimum time unless the user chose one; gbench
 // reads it from argv, so it is added there before gbench parses.
-std::vector<char*> WithQuickDefaults(int argc, char** argv) {
+std::vector<char*> PreParse(int argc, char** argv, DisplayFlags* display) {
   std::vector<char*> args(argv, argv + argc);
   bool quick = false;
   bool min_time_given = false;
   for (int i = 1; i < argc; ++i) {
-    const absl::string_view arg = argv[i];
+    absl::string_view arg = argv[i];
     quick |= arg == "--quick" || arg == "--quick=true";
     min_time_given |= absl::StartsWith(arg, "--benchmark_min_time");
+    if (absl::ConsumePrefix(&arg, "--benchmark_format=")) {
+      display->format = std::string(arg);
+    } else if (absl::ConsumePrefix(&arg, "--benchmark_color=")) {
+      display->color = std::string(arg);
+    }
   }
   static char kQuickMinTime[] = "--benchmark_min_time=0.05";
   if (quick && !min_time_given) args.push_back(kQuickMinTime);
   args.push_back(nullptr);
   return args;
+}
+
+std::unique_ptr<benchmark::BenchmarkReporter> MakeDisplay(
+    const DisplayFlags& flags) {
+  if (flags.format == "json")
+    return std::make_unique<benchmark::JSONReporter>();
+  if (flags.format == "csv") return std::make_unique<benchmark::CSVReporter>();
+  const bool color = flags.color == "true" || flags.color == "yes" ||
+                     (flags.color == "auto" && isatty(STDOUT_FILENO));
+  return std::make_unique<benchmark::ConsoleReporter>(
+      color ? benchmark::ConsoleReporter::OO_ColorTabular
+            : benchmark::ConsoleReporter::OO_Tabular);
 }
 
 // Parses a comma list of positive integers from a flag, or keeps `fallback`.
@@ -220,7 +247,8 @@ absl::Status Prepare(const ScenarioMatrix& matrix, image_bench::RunLog* log) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::vector<char*> args = WithQuickDefaults(argc, argv);
+  DisplayFlags display;
+  std::vector<char*> args = PreParse(argc, argv, &display);
   int arg_count = static_cast<int>(args.size()) - 1;
   benchmark::Initialize(&arg_count, args.data());
   absl::SetProgramUsageMessage(
@@ -238,8 +266,9 @@ int main(int argc, char** argv) {
   if (absl::Status prepared = Prepare(*matrix, &log); !prepared.ok()) {
     return Fail(std::string(prepared.message()));
   }
-  image_bench::BenchReporter reporter(&log, {absl::GetFlag(FLAGS_histogram_out),
-                                             absl::GetFlag(FLAGS_hgrm_dir)});
+  image_bench::BenchReporter reporter(
+      &log, {absl::GetFlag(FLAGS_histogram_out), absl::GetFlag(FLAGS_hgrm_dir)},
+      MakeDisplay(display), display.format == "console");
   benchmark::RunSpecifiedBenchmarks(&reporter);
   benchmark::Shutdown();
   if (!reporter.outputs_ok()) return 1;
