@@ -223,7 +223,8 @@ absl::Status Prepare(const ScenarioMatrix& matrix, image_bench::RunLog* log) {
   *images = *std::move(fetched);
 
   settings->names = *names;
-  settings->references = image_bench::DigestAll(*images);
+  settings->reference_images = images;
+  settings->references = image_bench::IndexReferences(*images);
   settings->listed_images = listed->image_names_size();
 
   if (image_bench::IsLoopbackTarget(settings->channel.target)) {

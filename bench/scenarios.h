@@ -21,9 +21,11 @@ struct ScenarioSettings {
   bool verify = true;
   // Decode every received image with OpenCV (end-to-end decoded rate).
   bool decode = false;
-  // Images streams cycle through, and their reference digests.
+  // Images streams cycle through, the first copy of each received before
+  // measuring, and an index of their contents by name.
   std::vector<std::string> names;
-  ReferenceDigests references;
+  std::shared_ptr<const std::vector<image_service::Image>> reference_images;
+  ReferenceImages references;
   // How many names ListImages returns; a different count is an error.
   int listed_images = 0;
 };
