@@ -1,5 +1,9 @@
 #include "bench/counters.h"
 
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+
 namespace image_bench {
 namespace {
 
@@ -15,14 +19,33 @@ void ExportPercentiles(const LatencyHistogram& histogram,
   state.counters[prefix + "max_us"] = Micros(histogram.max_ns());
 }
 
+void ExportOpenLoop(const LoadResult& result, double requested_rate,
+                    benchmark::State& state) {
+  const RpcStats& stats = result.stats;
+  const std::pair<const char*, double> percentiles[] = {
+      {"p50", 50}, {"p90", 90}, {"p99", 99}, {"p999", 99.9}};
+  for (const auto& [prefix, percentile] : percentiles) {
+    state.counters[absl::StrCat(prefix, "_uncorrected_us")] =
+        Micros(stats.rpc_latency_uncorrected.ValueAtPercentile(percentile));
+  }
+  state.counters["max_uncorrected_us"] =
+      Micros(stats.rpc_latency_uncorrected.max_ns());
+  state.counters["requested_rate"] = requested_rate;
+  state.counters["achieved_rate"] =
+      stats.rpcs / absl::ToDoubleSeconds(result.wall);
+  state.counters["late_starts"] = static_cast<double>(result.late_starts);
+}
+
 }  // namespace
 
-void ExportCounters(const RpcStats& stats, absl::Duration wall, RpcShape shape,
-                    benchmark::State& state) {
-  const double seconds = absl::ToDoubleSeconds(wall);
+void ExportCounters(const LoadResult& result, RpcShape shape,
+                    double requested_rate, benchmark::State& state) {
+  const RpcStats& stats = result.stats;
+  const double seconds = absl::ToDoubleSeconds(result.wall);
   ExportPercentiles(stats.rpc_latency, "", state);
   state.counters["rpcs_per_second"] = stats.rpcs / seconds;
   state.counters["errors"] = static_cast<double>(stats.errors);
+  if (requested_rate > 0) ExportOpenLoop(result, requested_rate, state);
   if (shape == RpcShape::kUnary) return;
 
   state.counters["images_per_second"] = stats.images / seconds;

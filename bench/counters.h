@@ -4,16 +4,17 @@
 #ifndef BENCH_COUNTERS_H_
 #define BENCH_COUNTERS_H_
 
-#include "absl/time/time.h"
-#include "bench/rpc_stats.h"
+#include "bench/load_driver.h"
 #include "benchmark/benchmark.h"
 
 namespace image_bench {
 
 enum class RpcShape { kUnary, kStream };
 
-void ExportCounters(const RpcStats& stats, absl::Duration wall, RpcShape shape,
-                    benchmark::State& state);
+// `requested_rate` > 0 marks an open-loop run: its uncorrected percentiles
+// and the requested and achieved rates are exported too.
+void ExportCounters(const LoadResult& result, RpcShape shape,
+                    double requested_rate, benchmark::State& state);
 
 }  // namespace image_bench
 

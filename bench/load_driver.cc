@@ -2,25 +2,33 @@
 
 #include <algorithm>
 #include <atomic>
+#include <random>
 #include <thread>
 #include <vector>
 
 namespace image_bench {
+namespace {
 
-LoadResult RunClosedLoop(const LoadPlan& plan, const WorkerFactory& factory) {
+// Runs `call(worker, ticket)` for every ticket below `rpcs` on `concurrency`
+// threads, each taking the next ticket when it is free.
+LoadResult RunWorkers(int64_t rpcs, int concurrency,
+                      const WorkerFactory& factory,
+                      const std::function<void(RpcWorker&, int64_t, RpcStats&,
+                                               int64_t& late)>& call) {
   const int workers = static_cast<int>(
-      std::max<int64_t>(1, std::min<int64_t>(plan.concurrency, plan.rpcs)));
+      std::max<int64_t>(1, std::min<int64_t>(concurrency, rpcs)));
   std::vector<std::unique_ptr<RpcWorker>> slots;
   for (int i = 0; i < workers; ++i) slots.push_back(factory(i));
   std::vector<RpcStats> stats(workers);
+  std::vector<int64_t> late(workers, 0);
   std::atomic<int64_t> next{0};
 
   const absl::Time start = absl::Now();
   std::vector<std::thread> threads;
   for (int i = 0; i < workers; ++i) {
     threads.emplace_back([&, i] {
-      while (next.fetch_add(1, std::memory_order_relaxed) < plan.rpcs) {
-        slots[i]->Call(absl::Now(), &stats[i]);
+      for (int64_t ticket = next++; ticket < rpcs; ticket = next++) {
+        call(*slots[i], ticket, stats[i], late[i]);
       }
     });
   }
@@ -28,8 +36,51 @@ LoadResult RunClosedLoop(const LoadPlan& plan, const WorkerFactory& factory) {
 
   LoadResult result;
   result.wall = absl::Now() - start;
-  for (const RpcStats& worker_stats : stats) result.stats.Merge(worker_stats);
+  for (int i = 0; i < workers; ++i) {
+    result.stats.Merge(stats[i]);
+    result.late_starts += late[i];
+  }
   return result;
+}
+
+}  // namespace
+
+LoadResult RunClosedLoop(const LoadPlan& plan, const WorkerFactory& factory) {
+  return RunWorkers(plan.rpcs, plan.concurrency, factory,
+                    [](RpcWorker& worker, int64_t, RpcStats& stats, int64_t&) {
+                      worker.Call(absl::Now(), &stats);
+                    });
+}
+
+std::vector<absl::Duration> ArrivalSchedule(const OpenLoopPlan& plan) {
+  std::vector<absl::Duration> schedule(std::max<int64_t>(plan.rpcs, 0));
+  std::mt19937_64 random(plan.seed);
+  std::exponential_distribution<double> gap(plan.rate);
+  double seconds = 0;
+  for (int64_t i = 0; i < plan.rpcs; ++i) {
+    schedule[i] = absl::Seconds(seconds);
+    seconds = plan.arrival == Arrival::kPoisson
+                  ? seconds + gap(random)
+                  : static_cast<double>(i + 1) / plan.rate;
+  }
+  return schedule;
+}
+
+LoadResult RunOpenLoop(const OpenLoopPlan& plan, const WorkerFactory& factory) {
+  const std::vector<absl::Duration> schedule = ArrivalSchedule(plan);
+  const absl::Time start = absl::Now();
+  return RunWorkers(
+      plan.rpcs, plan.concurrency, factory,
+      [&](RpcWorker& worker, int64_t ticket, RpcStats& stats, int64_t& late) {
+        const absl::Time intended = start + schedule[ticket];
+        const absl::Time now = absl::Now();
+        if (now < intended) {
+          absl::SleepFor(intended - now);
+        } else if (now - intended > kLateStart) {
+          ++late;
+        }
+        worker.Call(intended, &stats);
+      });
 }
 
 }  // namespace image_bench

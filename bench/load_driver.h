@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <vector>
 
 #include "absl/time/time.h"
 #include "bench/rpc_stats.h"
@@ -32,10 +33,37 @@ struct LoadPlan {
 struct LoadResult {
   RpcStats stats;
   absl::Duration wall;
+  // Open loop only: calls that began more than kLateStart after their
+  // intended time because every worker was busy.
+  int64_t late_starts = 0;
 };
 
 // Closed loop: each worker starts its next call as soon as its last ends.
 LoadResult RunClosedLoop(const LoadPlan& plan, const WorkerFactory& factory);
+
+enum class Arrival { kConstant, kPoisson };
+
+struct OpenLoopPlan {
+  int64_t rpcs = 1;
+  // Most calls in flight (worker threads).
+  int concurrency = 1;
+  // Calls per second over the whole run.
+  double rate = 1;
+  Arrival arrival = Arrival::kConstant;
+  // Poisson arrivals are drawn from this seed, so runs are repeatable.
+  uint64_t seed = 1;
+};
+
+inline constexpr absl::Duration kLateStart = absl::Milliseconds(1);
+
+// When each call should start, relative to the start of the run.
+std::vector<absl::Duration> ArrivalSchedule(const OpenLoopPlan& plan);
+
+// Open loop: calls start on the schedule whether or not earlier ones have
+// finished (up to `concurrency` in flight). Latency counts from the intended
+// start, so a stalled server shows in the percentiles instead of silently
+// slowing the client down (coordinated omission).
+LoadResult RunOpenLoop(const OpenLoopPlan& plan, const WorkerFactory& factory);
 
 }  // namespace image_bench
 

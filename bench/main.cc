@@ -39,6 +39,14 @@ ABSL_FLAG(std::vector<std::string>, grpc_arg, {},
           "Extra gRPC channel arguments for the bench's channels, "
           "key=value[,key=value...], e.g. grpc.http2.lookahead_bytes=1048576. "
           "They override the bench's defaults.");
+ABSL_FLAG(double, rate, 0,
+          "Open loop: start this many calls (ListImages) or streams "
+          "(StreamImages) per second, whether or not earlier ones finished, "
+          "and count latency from each call's intended start. 0: closed loop.");
+ABSL_FLAG(std::string, arrival, "constant",
+          "Open-loop arrivals: constant (evenly spaced) or poisson.");
+ABSL_FLAG(double, open_loop_duration_s, 10,
+          "Open loop: length of each benchmark run, in seconds.");
 ABSL_FLAG(double, connect_timeout_s, 5,
           "Seconds to wait for the server to accept a connection.");
 ABSL_FLAG(bool, quick, false,
@@ -187,6 +195,17 @@ absl::Status CheckFlags() {
   if (absl::GetFlag(FLAGS_connect_timeout_s) <= 0) {
     return absl::InvalidArgumentError("--connect_timeout_s must be > 0");
   }
+  if (absl::GetFlag(FLAGS_rate) < 0) {
+    return absl::InvalidArgumentError("--rate must be >= 0");
+  }
+  const std::string arrival = absl::GetFlag(FLAGS_arrival);
+  if (arrival != "constant" && arrival != "poisson") {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--arrival must be constant or poisson, got '", arrival, "'"));
+  }
+  if (absl::GetFlag(FLAGS_open_loop_duration_s) <= 0) {
+    return absl::InvalidArgumentError("--open_loop_duration_s must be > 0");
+  }
   if (absl::GetFlag(FLAGS_local_cost_min_time_s) <= 0) {
     return absl::InvalidArgumentError("--local_cost_min_time_s must be > 0");
   }
@@ -206,6 +225,12 @@ absl::Status Prepare(const ScenarioMatrix& matrix, image_bench::RunLog* log) {
   settings->channel.grpc_args = *std::move(grpc_args);
   settings->verify = absl::GetFlag(FLAGS_verify);
   settings->decode = absl::GetFlag(FLAGS_decode);
+  settings->rate = absl::GetFlag(FLAGS_rate);
+  settings->arrival = absl::GetFlag(FLAGS_arrival) == "poisson"
+                          ? image_bench::Arrival::kPoisson
+                          : image_bench::Arrival::kConstant;
+  settings->open_loop_duration =
+      absl::Seconds(absl::GetFlag(FLAGS_open_loop_duration_s));
 
   absl::StatusOr<std::vector<std::shared_ptr<grpc::Channel>>> channels =
       image_bench::ConnectChannels(settings->channel, 1);

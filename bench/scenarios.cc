@@ -1,6 +1,8 @@
 #include "bench/scenarios.h"
 
 #include <algorithm>
+#include <cmath>
+#include <cstdio>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -132,6 +134,24 @@ class StreamImagesWorker : public RpcWorker {
   std::string decode_buffer_;
 };
 
+// The client could not keep the schedule: too few workers for the latency
+// the server showed. The percentiles still count from the intended times,
+// but the user should know.
+void WarnIfBehind(const std::string& name, const LoadResult& result,
+                  double rate) {
+  const double achieved =
+      result.stats.rpcs / absl::ToDoubleSeconds(result.wall);
+  const double late_share = static_cast<double>(result.late_starts) /
+                            std::max<int64_t>(1, result.stats.rpcs);
+  if (achieved >= 0.95 * rate && late_share <= 0.01) return;
+  std::fprintf(stderr,
+               "image_bench: WARNING: %s achieved %.1f calls/s of %.1f "
+               "requested; %.1f %% of calls started over 1 ms late because "
+               "every worker was busy (raise the concurrency or lower "
+               "--rate)\n",
+               name.c_str(), achieved, rate, 100 * late_share);
+}
+
 // Runs one gbench call: fresh connections, then at least `concurrency` RPCs
 // (gbench may ask for fewer iterations than RPCs in flight).
 void RunScenario(benchmark::State& state, const ScenarioSettings& settings,
@@ -152,10 +172,14 @@ void RunScenario(benchmark::State& state, const ScenarioSettings& settings,
   const int64_t batch = std::max<int64_t>(state.max_iterations, concurrency);
   LoadResult result;
   while (state.KeepRunningBatch(batch)) {
-    result = RunClosedLoop({batch, concurrency}, factory);
+    result = settings.rate > 0 ? RunOpenLoop({batch, concurrency, settings.rate,
+                                              settings.arrival, /*seed=*/1},
+                                             factory)
+                               : RunClosedLoop({batch, concurrency}, factory);
     state.SetIterationTime(absl::ToDoubleSeconds(result.wall));
   }
-  ExportCounters(result.stats, result.wall, shape, state);
+  ExportCounters(result, shape, settings.rate, state);
+  if (settings.rate > 0) WarnIfBehind(name, result, settings.rate);
   if (result.stats.errors > 0) {
     state.SkipWithError(absl::StrCat(result.stats.errors, " errors against ",
                                      settings.channel.target,
@@ -163,6 +187,15 @@ void RunScenario(benchmark::State& state, const ScenarioSettings& settings,
                             .c_str());
   }
   log->Add({name, batch, result.wall, std::move(result.stats)});
+}
+
+// In open loop a run is the schedule: rate x duration calls, once.
+void FixIterationsInOpenLoop(const ScenarioSettings& settings,
+                             benchmark::internal::Benchmark* benchmark) {
+  if (settings.rate <= 0) return;
+  benchmark->Iterations(std::max<int64_t>(
+      1, std::llround(settings.rate *
+                      absl::ToDoubleSeconds(settings.open_loop_duration))));
 }
 
 std::vector<std::string> CycleNames(const std::vector<std::string>& names,
@@ -175,20 +208,22 @@ std::vector<std::string> CycleNames(const std::vector<std::string>& names,
 void RegisterListImages(std::shared_ptr<const ScenarioSettings> settings,
                         int concurrency, RunLog* log) {
   const std::string name = absl::StrCat("ListImages/concurrency:", concurrency);
-  benchmark::RegisterBenchmark(
-      name.c_str(),
-      [settings, concurrency, name, log](benchmark::State& state) {
-        RunScenario(
-            state, *settings, concurrency, RpcShape::kUnary,
-            [&](std::shared_ptr<grpc::Channel> channel) {
-              return std::make_unique<ListImagesWorker>(
-                  std::move(channel), settings->listed_images);
-            },
-            name, log);
-      })
-      ->UseManualTime()
-      ->MeasureProcessCPUTime()
-      ->Unit(benchmark::kMicrosecond);
+  benchmark::internal::Benchmark* registered =
+      benchmark::RegisterBenchmark(
+          name.c_str(),
+          [settings, concurrency, name, log](benchmark::State& state) {
+            RunScenario(
+                state, *settings, concurrency, RpcShape::kUnary,
+                [&](std::shared_ptr<grpc::Channel> channel) {
+                  return std::make_unique<ListImagesWorker>(
+                      std::move(channel), settings->listed_images);
+                },
+                name, log);
+          })
+          ->UseManualTime()
+          ->MeasureProcessCPUTime()
+          ->Unit(benchmark::kMicrosecond);
+  FixIterationsInOpenLoop(*settings, registered);
 }
 
 void RegisterStreamImages(std::shared_ptr<const ScenarioSettings> settings,
@@ -202,23 +237,25 @@ void RegisterStreamImages(std::shared_ptr<const ScenarioSettings> settings,
   for (const std::string& image : names) request->add_image_names(image);
   auto verifier =
       std::make_shared<const StreamVerifier>(names, settings->references);
-  benchmark::RegisterBenchmark(
-      name.c_str(),
-      [settings, concurrency, name, log, request,
-       verifier](benchmark::State& state) {
-        RunScenario(
-            state, *settings, concurrency, RpcShape::kStream,
-            [&](std::shared_ptr<grpc::Channel> channel) {
-              return std::make_unique<StreamImagesWorker>(
-                  std::move(channel), request.get(),
-                  settings->verify ? verifier.get() : nullptr,
-                  settings->decode);
-            },
-            name, log);
-      })
-      ->UseManualTime()
-      ->MeasureProcessCPUTime()
-      ->Unit(benchmark::kMillisecond);
+  benchmark::internal::Benchmark* registered =
+      benchmark::RegisterBenchmark(
+          name.c_str(),
+          [settings, concurrency, name, log, request,
+           verifier](benchmark::State& state) {
+            RunScenario(
+                state, *settings, concurrency, RpcShape::kStream,
+                [&](std::shared_ptr<grpc::Channel> channel) {
+                  return std::make_unique<StreamImagesWorker>(
+                      std::move(channel), request.get(),
+                      settings->verify ? verifier.get() : nullptr,
+                      settings->decode);
+                },
+                name, log);
+          })
+          ->UseManualTime()
+          ->MeasureProcessCPUTime()
+          ->Unit(benchmark::kMillisecond);
+  FixIterationsInOpenLoop(*settings, registered);
 }
 
 }  // namespace

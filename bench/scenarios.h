@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "bench/image_client.h"
+#include "bench/load_driver.h"
 #include "bench/run_log.h"
 #include "bench/stream_verifier.h"
 
@@ -28,6 +29,11 @@ struct ScenarioSettings {
   ReferenceImages references;
   // How many names ListImages returns; a different count is an error.
   int listed_images = 0;
+  // Open loop when > 0: calls (or streams) per second, each benchmark run
+  // lasting `open_loop_duration`. Closed loop otherwise.
+  double rate = 0;
+  Arrival arrival = Arrival::kConstant;
+  absl::Duration open_loop_duration = absl::Seconds(10);
 };
 
 struct ScenarioMatrix {
