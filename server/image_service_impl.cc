@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "absl/cleanup/cleanup.h"
+#include "absl/time/clock.h"
 #include "grpcpp/support/method_handler.h"
 
 namespace image_server {
@@ -37,7 +38,9 @@ Status ToGrpcStatus(const absl::Status& status) {
                 std::string(status.message()));
 }
 
-ImageServiceImpl::ImageServiceImpl(const ImageStore* store) : store_(store) {
+ImageServiceImpl::ImageServiceImpl(const ImageStore* store,
+                                   std::optional<Calibration> calibration)
+    : store_(store), calibration_(std::move(calibration)) {
   image_service::ListImagesResponse list;
   encoded_images_.reserve(store->images().size());
   for (const StoredImage& image : store->images()) {
@@ -74,9 +77,25 @@ ServiceCounters ImageServiceImpl::counters() const {
           streams_cancelled_.load(), images_sent_.load()};
 }
 
-Status ImageServiceImpl::ListImages(ServerContext* /*context*/,
+// Timed from the handler's start, before any of its work, so that a client
+// sees exactly the delay on top of the usual service time.
+bool ImageServiceImpl::WaitBeforeCall(ServerContext* context) const {
+  return WaitUntil(calibration_->CallDeadline(absl::Now()),
+                   [context] { return context->IsCancelled(); });
+}
+
+bool ImageServiceImpl::WaitBeforeImage(ServerContext* context) const {
+  return WaitUntil(calibration_->ImageDeadline(absl::Now()),
+                   [context] { return context->IsCancelled(); });
+}
+
+Status ImageServiceImpl::ListImages(ServerContext* context,
                                     const ListImagesRequest* /*request*/,
                                     ByteBuffer* response) {
+  if (calibration_.has_value() && !WaitBeforeCall(context)) {
+    return Status(StatusCode::CANCELLED,
+                  "cancelled during a calibration delay");
+  }
   *response = encoded_list_;
   return Status::OK;
 }
@@ -87,6 +106,9 @@ Status ImageServiceImpl::StreamImages(ServerContext* context,
   ++streams_started_;
   ++streams_active_;
   const absl::Cleanup ended = [this] { --streams_active_; };
+  if (calibration_.has_value() && !WaitBeforeCall(context)) {
+    return StreamEndedEarly();
+  }
 
   // Every name is checked before the first image goes out, so a bad request
   // costs the client no partial stream.
@@ -95,15 +117,22 @@ Status ImageServiceImpl::StreamImages(ServerContext* context,
   if (!order.ok()) return ToGrpcStatus(order.status());
 
   for (const int index : *order) {
+    if (calibration_.has_value() && !WaitBeforeImage(context)) {
+      return StreamEndedEarly();
+    }
     if (context->IsCancelled() || !writer->Write(encoded_images_[index])) {
-      ++streams_cancelled_;
-      return Status(StatusCode::CANCELLED,
-                    "stream ended early: the client cancelled or its "
-                    "deadline passed");
+      return StreamEndedEarly();
     }
     ++images_sent_;
   }
   return Status::OK;
+}
+
+Status ImageServiceImpl::StreamEndedEarly() {
+  ++streams_cancelled_;
+  return Status(StatusCode::CANCELLED,
+                "stream ended early: the client cancelled or its deadline "
+                "passed");
 }
 
 }  // namespace image_server

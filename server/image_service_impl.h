@@ -7,12 +7,14 @@
 
 #include <atomic>
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "grpcpp/grpcpp.h"
 #include "grpcpp/impl/codegen/proto_utils.h"  // SerializationTraits for messages.
 #include "grpcpp/impl/service_type.h"
 #include "image_service.pb.h"
+#include "server/calibration.h"
 #include "server/image_store.h"
 
 namespace image_server {
@@ -28,7 +30,10 @@ struct ServiceCounters {
 class ImageServiceImpl final : public grpc::Service {
  public:
   // `store` must outlive the service: responses point into its memory.
-  explicit ImageServiceImpl(const ImageStore* store);
+  // With a calibration, calls and images wait as it says (see calibration.h).
+  explicit ImageServiceImpl(
+      const ImageStore* store,
+      std::optional<Calibration> calibration = std::nullopt);
 
   ServiceCounters counters() const;
 
@@ -39,8 +44,14 @@ class ImageServiceImpl final : public grpc::Service {
   grpc::Status StreamImages(grpc::ServerContext* context,
                             const image_service::StreamImagesRequest* request,
                             grpc::ServerWriter<grpc::ByteBuffer>* writer);
+  grpc::Status StreamEndedEarly();
+
+  // False when the call was cancelled while waiting.
+  bool WaitBeforeCall(grpc::ServerContext* context) const;
+  bool WaitBeforeImage(grpc::ServerContext* context) const;
 
   const ImageStore* store_;
+  const std::optional<Calibration> calibration_;
   // One buffer per store image, sharing the store's bytes without a copy.
   std::vector<grpc::ByteBuffer> encoded_images_;
   grpc::ByteBuffer encoded_list_;

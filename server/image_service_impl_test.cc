@@ -6,16 +6,20 @@
 #include <chrono>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "grpcpp/grpcpp.h"
 #include "grpcpp/impl/client_unary_call.h"
 #include "gtest/gtest.h"
 #include "image_service.grpc.pb.h"
 #include "probe_messages.pb.h"
+#include "server/calibration.h"
 #include "server/image_server.h"
 #include "server/image_store.h"
 #include "server/test_util.h"
@@ -56,17 +60,21 @@ class ImageServiceTest : public ::testing::Test {
   }
   static void TearDownTestSuite() { delete store_; }
 
-  void SetUp() override {
-    service_ = std::make_unique<ImageServiceImpl>(store_);
+  void SetUp() override { Serve(std::nullopt); }
+  void TearDown() override {
+    server_->Shutdown(std::chrono::system_clock::now());
+  }
+
+  // Replaces the fixture's server with one whose service has `calibration`.
+  void Serve(std::optional<Calibration> calibration) {
+    if (server_ != nullptr) server_->Shutdown(std::chrono::system_clock::now());
+    service_ = std::make_unique<ImageServiceImpl>(store_, calibration);
     ServerConfig config;
     config.address = "127.0.0.1:0";
     absl::StatusOr<StartedServer> started = StartServer(config, service_.get());
     ASSERT_TRUE(started.ok()) << started.status();
     server_ = std::move(started->server);
     address_ = started->address;
-  }
-  void TearDown() override {
-    server_->Shutdown(std::chrono::system_clock::now());
   }
 
   std::shared_ptr<grpc::Channel> Channel(int max_receive = 64 << 20) {
@@ -251,6 +259,75 @@ TEST_F(ImageServiceTest, DeadlineEndsTheHandler) {
   EXPECT_EQ(reader->Finish().error_code(), grpc::StatusCode::DEADLINE_EXCEEDED);
   EXPECT_TRUE(HandlersEndWithin(absl::Seconds(5)));
   EXPECT_EQ(service_->counters().streams_cancelled, 1);
+}
+
+TEST_F(ImageServiceTest, CalibrationDelaysCallsAndImages) {
+  CalibrationOptions options;
+  options.delay_per_call_ms = 20;
+  options.delay_per_image_ms = 5;
+  Serve(Calibration(options, absl::Now()));
+  auto stub = Stub();
+  ListImagesResponse list;
+  {
+    grpc::ClientContext context;  // Connects; not timed.
+    ASSERT_TRUE(stub->ListImages(&context, ListImagesRequest(), &list).ok());
+  }
+
+  std::vector<absl::Duration> latencies;
+  for (int i = 0; i < 5; ++i) {
+    grpc::ClientContext context;
+    const absl::Time start = absl::Now();
+    ASSERT_TRUE(stub->ListImages(&context, ListImagesRequest(), &list).ok());
+    latencies.push_back(absl::Now() - start);
+  }
+  StreamImagesRequest request;
+  for (int i = 0; i < 3; ++i) request.add_image_names(list.image_names(0));
+  grpc::ClientContext context;
+  const absl::Time start = absl::Now();
+  auto reader = stub->StreamImages(&context, request);
+  StreamImagesResponse message;
+  ASSERT_TRUE(reader->Read(&message));
+  const absl::Duration first_image = absl::Now() - start;
+  while (reader->Read(&message)) {
+  }
+  ASSERT_TRUE(reader->Finish().ok());
+  const absl::Duration whole_stream = absl::Now() - start;
+
+  std::sort(latencies.begin(), latencies.end());
+  EXPECT_GE(latencies.front(), absl::Milliseconds(20));
+  EXPECT_LT(latencies[latencies.size() / 2], absl::Milliseconds(20 + 15));
+  EXPECT_GE(first_image, absl::Milliseconds(20 + 5));
+  EXPECT_GE(whole_stream, absl::Milliseconds(20 + 3 * 5));
+  EXPECT_LT(whole_stream, absl::Milliseconds(20 + 3 * 5 + 100));
+}
+
+TEST_F(ImageServiceTest, CalibrationStallHoldsCallsUntilItEndsUnlessCancelled) {
+  CalibrationOptions options;
+  options.stall_ms = 500;
+  options.stall_every_s = 10;
+  // A server started one period ago is in its first stall from now on.
+  const absl::Time stall_start = absl::Now();
+  const absl::Time stall_end = stall_start + absl::Milliseconds(500);
+  Serve(Calibration(options, stall_start - absl::Seconds(10)));
+  auto stub = Stub();
+
+  grpc::ClientContext cancelled_context;
+  cancelled_context.set_deadline(std::chrono::system_clock::now() +
+                                 std::chrono::milliseconds(50));
+  auto reader = stub->StreamImages(&cancelled_context, StreamImagesRequest());
+  StreamImagesResponse message;
+  EXPECT_FALSE(reader->Read(&message));
+  EXPECT_EQ(reader->Finish().error_code(), grpc::StatusCode::DEADLINE_EXCEEDED);
+  EXPECT_TRUE(HandlersEndWithin(absl::Milliseconds(100)));
+  EXPECT_EQ(service_->counters().streams_cancelled, 1);
+  ASSERT_LT(absl::Now(), stall_end) << "the test outlasted the stall";
+
+  grpc::ClientContext context;
+  ListImagesResponse list;
+  ASSERT_TRUE(stub->ListImages(&context, ListImagesRequest(), &list).ok());
+  const absl::Time answered = absl::Now();
+  EXPECT_GE(answered, stall_end);
+  EXPECT_LT(answered, stall_end + absl::Milliseconds(50));
 }
 
 TEST_F(ImageServiceTest, HealthReportsServing) {

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -13,7 +14,9 @@
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/strings/str_format.h"
+#include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "server/calibration.h"
 #include "server/image_server.h"
 #include "server/image_service_impl.h"
 #include "server/image_store.h"
@@ -37,12 +40,40 @@ ABSL_FLAG(std::vector<std::string>, grpc_arg, {},
           "grpc.http2.max_frame_size=1048576. They override the defaults.");
 ABSL_FLAG(int, load_threads, 0,
           "Threads that index the directory at start-up; 0 for one per core.");
+// Calibration: known, deliberate slowness for checking that a client or a
+// network path measures correctly. Never for normal serving.
+ABSL_FLAG(double, calibration_delay_per_call_ms, 0,
+          "CALIBRATION ONLY, not a feature: milliseconds added to every "
+          "ListImages and StreamImages call before it answers (for streams, "
+          "before the first image), to check that a client measures latency "
+          "correctly. 0 = off.");
+ABSL_FLAG(double, calibration_delay_per_image_ms, 0,
+          "CALIBRATION ONLY, not a feature: milliseconds added before each "
+          "image of a stream. 0 = off.");
+ABSL_FLAG(double, calibration_stall_ms, 0,
+          "CALIBRATION ONLY, not a feature: a periodic stall, like a GC "
+          "pause: every --calibration_stall_every_s seconds the server answers "
+          "nothing for this many milliseconds. 0 = off.");
+ABSL_FLAG(double, calibration_stall_every_s, 5,
+          "CALIBRATION ONLY: seconds between the starts of stalls, counted "
+          "from server start (the first stall begins this long after start).");
 
 namespace {
 
 int Fail(const std::string& message) {
   std::fprintf(stderr, "image_server: %s\n", message.c_str());
   return 1;
+}
+
+image_server::CalibrationOptions CalibrationFlags() {
+  image_server::CalibrationOptions options;
+  options.delay_per_call_ms =
+      absl::GetFlag(FLAGS_calibration_delay_per_call_ms);
+  options.delay_per_image_ms =
+      absl::GetFlag(FLAGS_calibration_delay_per_image_ms);
+  options.stall_ms = absl::GetFlag(FLAGS_calibration_stall_ms);
+  options.stall_every_s = absl::GetFlag(FLAGS_calibration_stall_every_s);
+  return options;
 }
 
 std::string FlagProblem() {
@@ -55,7 +86,22 @@ std::string FlagProblem() {
   if (absl::GetFlag(FLAGS_max_request_bytes) <= 0) {
     return "--max_request_bytes must be > 0";
   }
+  if (const absl::Status calibration =
+          image_server::ValidateCalibrationOptions(CalibrationFlags());
+      !calibration.ok()) {
+    return std::string(calibration.message());
+  }
   return "";
+}
+
+// Said on its own line after the start-up line so that nobody takes a
+// calibrated server's latencies for a normal server's.
+void AnnounceCalibration(const image_server::CalibrationOptions& options) {
+  if (!options.enabled()) return;
+  std::printf(
+      "image_server: CALIBRATION ON: %s; answers are deliberately slowed, "
+      "for checking measurements only\n",
+      image_server::DescribeCalibration(options).c_str());
 }
 
 // Blocks until SIGINT or SIGTERM, then shuts the server down with a grace
@@ -101,7 +147,14 @@ int main(int argc, char** argv) {
                  skipped.name.c_str(), skipped.reason.c_str());
   }
 
-  image_server::ImageServiceImpl service(&*store);
+  // Stalls are counted from here, milliseconds before the server listens.
+  const image_server::CalibrationOptions calibration_options =
+      CalibrationFlags();
+  std::optional<image_server::Calibration> calibration;
+  if (calibration_options.enabled()) {
+    calibration.emplace(calibration_options, absl::Now());
+  }
+  image_server::ImageServiceImpl service(&*store, calibration);
   image_server::ServerConfig config;
   config.address = absl::GetFlag(FLAGS_address);
   config.max_threads = absl::GetFlag(FLAGS_max_threads);
@@ -118,6 +171,7 @@ int main(int argc, char** argv) {
       "image_server: listening on %s, %zu images, %.1f MB, loaded in %.2f s\n",
       started->address.c_str(), store->images().size(),
       store->total_bytes() / 1e6, absl::ToDoubleSeconds(store->load_time()));
+  AnnounceCalibration(calibration_options);
   std::fflush(stdout);
 
   std::thread signal_waiter(ShutDownOnSignal, signals, started->server.get());

@@ -22,6 +22,7 @@ namespace {
 using ::image_testing::StartServer;
 using ::image_testing::Subprocess;
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 TEST(ServerProcessTest, ServesThenExitsZeroOnSigtermWithinTheGracePeriod) {
   Subprocess server(SERVER_BINARY,
@@ -31,6 +32,7 @@ TEST(ServerProcessTest, ServesThenExitsZeroOnSigtermWithinTheGracePeriod) {
   ASSERT_TRUE(address.has_value()) << server.err();
   EXPECT_THAT(server.out(), HasSubstr(" images, "));
   EXPECT_THAT(server.out(), HasSubstr("loaded in"));
+  EXPECT_THAT(server.out(), Not(HasSubstr("CALIBRATION")));
 
   grpc::ChannelArguments arguments;
   arguments.SetMaxReceiveMessageSize(64 << 20);
@@ -77,7 +79,8 @@ TEST(ServerProcessTest, MissingDirectoryIsOneLineAndNonZeroExit) {
 TEST(ServerProcessTest, BadFlagsAreOneLineAndNonZeroExit) {
   for (const std::string flag :
        {"--shutdown_grace_s=-1", "--max_threads=-3", "--no_such_flag=1",
-        "--shutdown_grace_s=abc"}) {
+        "--shutdown_grace_s=abc", "--calibration_delay_per_call_ms=-2",
+        "--calibration_stall_ms=5000"}) {
     SCOPED_TRACE(flag);
     Subprocess server(SERVER_BINARY, {"--images_dir=" IMAGES_DIR, flag});
     const std::optional<int> exit_code = server.WaitForExit(absl::Seconds(10));
@@ -87,6 +90,20 @@ TEST(ServerProcessTest, BadFlagsAreOneLineAndNonZeroExit) {
     EXPECT_FALSE(error.empty());
     EXPECT_EQ(error.find('\n'), error.size() - 1) << error;
   }
+}
+
+TEST(ServerProcessTest, CalibrationIsAnnouncedOnItsOwnLine) {
+  Subprocess server(SERVER_BINARY,
+                    {"--address=127.0.0.1:0", "--images_dir=" IMAGES_DIR,
+                     "--calibration_delay_per_call_ms=2"});
+  ASSERT_TRUE(StartServer(server).has_value()) << server.err();
+
+  const std::optional<std::string> line =
+      server.WaitForLine("CALIBRATION", absl::Seconds(5));
+
+  ASSERT_TRUE(line.has_value()) << server.out();
+  EXPECT_THAT(*line, HasSubstr("image_server: CALIBRATION ON: +2.000 ms "
+                               "per call"));
 }
 
 TEST(ServerProcessTest, BusyPortIsOneLineAndNonZeroExit) {
