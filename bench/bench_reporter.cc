@@ -13,18 +13,53 @@
 namespace image_bench {
 namespace {
 
-bool WriteFile(const std::string& path, const std::string& text) {
+absl::Status WriteFile(const std::string& path, const std::string& text) {
   std::ofstream file(path, std::ios::binary | std::ios::trunc);
   file << text;
   file.close();
   if (!file) {
-    std::fprintf(stderr, "image_bench: cannot write '%s'\n", path.c_str());
-    return false;
+    return absl::UnavailableError(absl::StrCat("cannot write '", path, "'"));
   }
-  return true;
+  return absl::OkStatus();
+}
+
+void AddName(const std::string& name, std::vector<std::string>* names) {
+  if (std::find(names->begin(), names->end(), name) == names->end()) {
+    names->push_back(name);
+  }
+}
+
+void AddSample(const benchmark::BenchmarkReporter::Run& run, const char* key,
+               CounterSamples* samples) {
+  const auto counter = run.counters.find(key);
+  if (counter != run.counters.end()) {
+    (*samples)[run.run_name.function_name].push_back(counter->second.value);
+  }
 }
 
 }  // namespace
+
+absl::Status WriteRecordedOutputs(const std::vector<RecordedRun>& runs,
+                                  const RecordedOutputs& outputs) {
+  if (!outputs.histogram_out.empty()) {
+    absl::Status written =
+        WriteFile(outputs.histogram_out, FormatRecordedRuns(runs));
+    if (!written.ok()) return written;
+  }
+  if (outputs.hgrm_dir.empty()) return absl::OkStatus();
+  // A failure here shows up as the first file that cannot be written.
+  std::error_code ignored;
+  std::filesystem::create_directories(outputs.hgrm_dir, ignored);
+  for (const RecordedRun& run : runs) {
+    const std::string file =
+        absl::StrCat(absl::StrReplaceAll(run.name, {{"/", "__"}, {":", "_"}}),
+                     ".rep", run.repetition, ".hgrm");
+    absl::Status written = WriteFile(outputs.hgrm_dir + "/" + file,
+                                     run.stats.rpc_latency.ToHgrm());
+    if (!written.ok()) return written;
+  }
+  return absl::OkStatus();
+}
 
 BenchReporter::BenchReporter(
     RunLog* log, Outputs outputs,
@@ -52,18 +87,13 @@ void BenchReporter::ReportRuns(const std::vector<Run>& runs) {
 
 void BenchReporter::Collect(const Run& run) {
   const std::string& name = run.run_name.function_name;
-  if (std::find(efficiency_.names.begin(), efficiency_.names.end(), name) ==
-      efficiency_.names.end()) {
-    efficiency_.names.push_back(name);
-  }
-  const auto bytes = run.counters.find("bytes_per_second");
-  if (bytes != run.counters.end()) {
-    efficiency_.bytes_per_second[name].push_back(bytes->second.value);
-  }
-  const auto p50 = run.counters.find("p50_us");
-  if (p50 != run.counters.end()) {
-    efficiency_.p50_us[name].push_back(p50->second.value);
-  }
+  AddName(name, &efficiency_.names);
+  AddSample(run, "bytes_per_second", &efficiency_.bytes_per_second);
+  AddSample(run, "p50_us", &efficiency_.p50_us);
+  AddName(name, &repeatability_.names);
+  AddSample(run, "bytes_per_second", &repeatability_.bytes_per_second);
+  AddSample(run, "rpcs_per_second", &repeatability_.rpcs_per_second);
+  AddSample(run, "p99_us", &repeatability_.p99_us);
   if (std::optional<RunLog::Entry> entry = log_->Claim(name, run.iterations)) {
     recorded_.push_back({run.benchmark_name(), run.repetition_index,
                          entry->wall, std::move(entry->stats)});
@@ -74,24 +104,18 @@ void BenchReporter::Finalize() {
   display_->Finalize();
   std::ostream& out = console_ ? display_->GetOutputStream() : std::cerr;
   out << "\n" << EfficiencySummary(efficiency_);
+  const std::string repeatability = RepeatabilitySummary(repeatability_);
+  if (!repeatability.empty()) out << "\n" << repeatability;
   out.flush();
   WriteOutputs();
 }
 
 void BenchReporter::WriteOutputs() {
-  if (!outputs_.histogram_out.empty()) {
-    outputs_ok_ &=
-        WriteFile(outputs_.histogram_out, FormatRecordedRuns(recorded_));
-  }
-  if (outputs_.hgrm_dir.empty()) return;
-  std::error_code error;
-  std::filesystem::create_directories(outputs_.hgrm_dir, error);
-  for (const RecordedRun& run : recorded_) {
-    const std::string file =
-        absl::StrCat(absl::StrReplaceAll(run.name, {{"/", "__"}, {":", "_"}}),
-                     ".rep", run.repetition, ".hgrm");
-    outputs_ok_ &= WriteFile(outputs_.hgrm_dir + "/" + file,
-                             run.stats.rpc_latency.ToHgrm());
+  const absl::Status written = WriteRecordedOutputs(recorded_, outputs_);
+  if (!written.ok()) {
+    std::fprintf(stderr, "image_bench: %s\n",
+                 std::string(written.message()).c_str());
+    outputs_ok_ = false;
   }
 }
 

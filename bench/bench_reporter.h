@@ -1,7 +1,8 @@
 // What the user sees: gbench's own display (console table, or JSON/CSV when
-// --benchmark_format asks), then the efficiency summary. On request it also
-// writes the histograms behind each reported run (--histogram_out, mergeable)
-// and one HdrHistogram .hgrm file per run (--hgrm_dir) for plotting.
+// --benchmark_format asks), then the efficiency summary and, with
+// repetitions, the repeatability block. On request it also writes the
+// histograms behind each reported run (--histogram_out, mergeable) and one
+// HdrHistogram .hgrm file per run (--hgrm_dir) for plotting.
 #ifndef BENCH_BENCH_REPORTER_H_
 #define BENCH_BENCH_REPORTER_H_
 
@@ -9,22 +10,32 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "bench/efficiency.h"
 #include "bench/recorded_runs.h"
+#include "bench/repeatability.h"
 #include "bench/run_log.h"
 #include "benchmark/benchmark.h"
 
 namespace image_bench {
 
+// Where to write recorded runs; empty members are skipped.
+struct RecordedOutputs {
+  std::string histogram_out;  // File path: FormatRecordedRuns.
+  std::string hgrm_dir;       // Directory: one .hgrm file per run.
+};
+
+// Shared with image_bench_merge, so a merge is written exactly like a run
+// (same format, same .hgrm file names). Stops at the first failure.
+absl::Status WriteRecordedOutputs(const std::vector<RecordedRun>& runs,
+                                  const RecordedOutputs& outputs);
+
 class BenchReporter : public benchmark::BenchmarkReporter {
  public:
-  struct Outputs {
-    std::string histogram_out;  // File path, or empty.
-    std::string hgrm_dir;       // Directory, or empty.
-  };
+  using Outputs = RecordedOutputs;
 
-  // `display` prints the runs; the efficiency summary follows it on stdout
-  // for the console format, on stderr otherwise (to keep JSON/CSV clean).
+  // `display` prints the runs; the summaries follow it on stdout for the
+  // console format, on stderr otherwise (to keep JSON/CSV clean).
   BenchReporter(RunLog* log, Outputs outputs,
                 std::unique_ptr<benchmark::BenchmarkReporter> display,
                 bool console);
@@ -47,6 +58,7 @@ class BenchReporter : public benchmark::BenchmarkReporter {
   std::unique_ptr<benchmark::BenchmarkReporter> display_;
   bool console_;
   EfficiencyInputs efficiency_;
+  RepeatabilityInputs repeatability_;
   std::vector<RecordedRun> recorded_;
   bool outputs_ok_ = true;
   int failed_runs_ = 0;
