@@ -1,11 +1,15 @@
 #include "bench/image_client.h"
 
+#include <time.h>
+
 #include <chrono>
 
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "common/metadata_keys.h"
 #include "image_service.grpc.pb.h"
 
 namespace image_bench {
@@ -43,6 +47,35 @@ absl::Status ToAbsl(const grpc::Status& status) {
 }
 
 }  // namespace
+
+std::optional<absl::Duration> ServerCpuTime(grpc::Channel* channel) {
+  auto stub = image_service::ImageService::NewStub(
+      std::shared_ptr<grpc::Channel>(channel, [](grpc::Channel*) {}));
+  grpc::ClientContext context;
+  context.set_deadline(DeadlineAfter(absl::Seconds(5)));
+  context.AddMetadata(image_common::kWantServerCpuKey, "1");
+  image_service::ListImagesResponse response;
+  if (!stub->ListImages(&context, image_service::ListImagesRequest(), &response)
+           .ok()) {
+    return std::nullopt;
+  }
+  const auto& trailers = context.GetServerTrailingMetadata();
+  const auto found = trailers.find(image_common::kServerCpuNanosKey);
+  int64_t nanos = 0;
+  if (found == trailers.end() ||
+      !absl::SimpleAtoi(
+          absl::string_view(found->second.data(), found->second.size()),
+          &nanos)) {
+    return std::nullopt;
+  }
+  return absl::Nanoseconds(nanos);
+}
+
+absl::Duration ProcessCpuTime() {
+  timespec now;
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &now);
+  return absl::DurationFromTimespec(now);
+}
 
 std::string DescribeStatus(const grpc::Status& status) {
   return absl::StrCat(CodeName(status.error_code()), ": ",

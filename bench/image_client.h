@@ -4,6 +4,7 @@
 #define BENCH_IMAGE_CLIENT_H_
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,13 @@ absl::StatusOr<image_service::ListImagesResponse> ListImages(
 absl::StatusOr<std::vector<image_service::Image>> FetchImages(
     grpc::Channel* channel, const std::vector<std::string>& names,
     absl::Duration timeout);
+
+// The server's process CPU time, from a ListImages call's trailing metadata;
+// nullopt when the server does not report it (or the call fails).
+std::optional<absl::Duration> ServerCpuTime(grpc::Channel* channel);
+
+// This process's CPU time, all threads.
+absl::Duration ProcessCpuTime();
 
 // "NOT_FOUND: unknown image 'x'".
 std::string DescribeStatus(const grpc::Status& status);

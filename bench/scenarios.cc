@@ -134,6 +134,35 @@ class StreamImagesWorker : public RpcWorker {
   std::string decode_buffer_;
 };
 
+struct CpuClock {
+  absl::Duration bench;
+  std::optional<absl::Duration> server;
+};
+
+CpuClock ReadCpu(grpc::Channel* channel) {
+  return {ProcessCpuTime(), ServerCpuTime(channel)};
+}
+
+// CPU seconds per GB of images (streams) or CPU microseconds per call
+// (unary), for the bench and, when it reports its CPU time, the server.
+void ExportCpuCost(const CpuClock& before, const CpuClock& after,
+                   const LoadResult& result, RpcShape shape,
+                   benchmark::State& state) {
+  const auto per_unit = [&](absl::Duration cpu) {
+    return shape == RpcShape::kStream
+               ? absl::ToDoubleSeconds(cpu) /
+                     (std::max<int64_t>(1, result.stats.bytes) / 1e9)
+               : absl::ToDoubleMicroseconds(cpu) /
+                     std::max<int64_t>(1, result.stats.rpcs);
+  };
+  const std::string unit =
+      shape == RpcShape::kStream ? "_cpu_s_per_gb" : "_cpu_us_per_call";
+  state.counters["bench" + unit] = per_unit(after.bench - before.bench);
+  if (before.server && after.server) {
+    state.counters["server" + unit] = per_unit(*after.server - *before.server);
+  }
+}
+
 // The client could not keep the schedule: too few workers for the latency
 // the server showed. The percentiles still count from the intended times,
 // but the user should know.
@@ -170,6 +199,7 @@ void RunScenario(benchmark::State& state, const ScenarioSettings& settings,
     return make_worker((*channels)[worker % channels->size()]);
   };
   const int64_t batch = std::max<int64_t>(state.max_iterations, concurrency);
+  const CpuClock cpu_before = ReadCpu(channels->front().get());
   LoadResult result;
   while (state.KeepRunningBatch(batch)) {
     result = settings.rate > 0 ? RunOpenLoop({batch, concurrency, settings.rate,
@@ -179,6 +209,8 @@ void RunScenario(benchmark::State& state, const ScenarioSettings& settings,
     state.SetIterationTime(absl::ToDoubleSeconds(result.wall));
   }
   ExportCounters(result, shape, settings.rate, state);
+  ExportCpuCost(cpu_before, ReadCpu(channels->front().get()), result, shape,
+                state);
   if (settings.rate > 0) WarnIfBehind(name, result, settings.rate);
   if (result.stats.errors > 0) {
     state.SkipWithError(absl::StrCat(result.stats.errors, " errors against ",

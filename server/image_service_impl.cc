@@ -1,9 +1,12 @@
 #include "server/image_service_impl.h"
 
+#include <time.h>
+
 #include <utility>
 
 #include "absl/cleanup/cleanup.h"
 #include "absl/time/clock.h"
+#include "common/metadata_keys.h"
 #include "grpcpp/support/method_handler.h"
 
 namespace image_server {
@@ -97,6 +100,13 @@ Status ImageServiceImpl::ListImages(ServerContext* context,
                   "cancelled during a calibration delay");
   }
   *response = encoded_list_;
+  if (context->client_metadata().count(image_common::kWantServerCpuKey) > 0) {
+    timespec cpu;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &cpu);
+    context->AddTrailingMetadata(
+        image_common::kServerCpuNanosKey,
+        std::to_string(int64_t{cpu.tv_sec} * 1000000000 + cpu.tv_nsec));
+  }
   return Status::OK;
 }
 

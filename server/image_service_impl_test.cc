@@ -11,8 +11,10 @@
 #include <thread>
 #include <vector>
 
+#include "absl/strings/numbers.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "common/metadata_keys.h"
 #include "gmock/gmock.h"
 #include "grpcpp/grpcpp.h"
 #include "grpcpp/impl/client_unary_call.h"
@@ -328,6 +330,27 @@ TEST_F(ImageServiceTest, CalibrationStallHoldsCallsUntilItEndsUnlessCancelled) {
   const absl::Time answered = absl::Now();
   EXPECT_GE(answered, stall_end);
   EXPECT_LT(answered, stall_end + absl::Milliseconds(50));
+}
+
+TEST_F(ImageServiceTest, ReportsItsCpuTimeOnlyWhenAsked) {
+  for (const bool ask : {false, true}) {
+    grpc::ClientContext context;
+    if (ask) context.AddMetadata(image_common::kWantServerCpuKey, "1");
+    ListImagesResponse response;
+    ASSERT_TRUE(
+        Stub()->ListImages(&context, ListImagesRequest(), &response).ok());
+    const auto& trailers = context.GetServerTrailingMetadata();
+    const auto found = trailers.find(image_common::kServerCpuNanosKey);
+    if (!ask) {
+      EXPECT_EQ(found, trailers.end());
+      continue;
+    }
+    ASSERT_NE(found, trailers.end());
+    int64_t nanos = 0;
+    EXPECT_TRUE(absl::SimpleAtoi(
+        absl::string_view(found->second.data(), found->second.size()), &nanos));
+    EXPECT_GT(nanos, 0);
+  }
 }
 
 TEST_F(ImageServiceTest, HealthReportsServing) {
