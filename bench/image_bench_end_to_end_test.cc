@@ -16,10 +16,10 @@
 #include "bench/recorded_runs.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/struct.pb.h"
-#include "google/protobuf/util/json_util.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
 #include "image_service.grpc.pb.h"
+#include "testing/bench_json.h"
 #include "testing/subprocess.h"
 
 namespace image_bench {
@@ -27,43 +27,13 @@ namespace {
 
 namespace fs = std::filesystem;
 using ::google::protobuf::Struct;
-using ::google::protobuf::Value;
+using ::image_testing::BenchmarksByName;
+using ::image_testing::Number;
+using ::image_testing::ReadFile;
+using ::image_testing::ScratchPath;
 using ::image_testing::StartServer;
 using ::image_testing::Subprocess;
 using ::testing::HasSubstr;
-
-std::string ScratchPath(const std::string& name) {
-  return (fs::temp_directory_path() /
-          absl::StrCat("image_bench_e2e_", getpid(), "_", name))
-      .string();
-}
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream file(path);
-  std::stringstream text;
-  text << file.rdbuf();
-  return text.str();
-}
-
-// gbench's JSON "benchmarks" array, by run name.
-std::map<std::string, Struct> BenchmarksByName(const std::string& json) {
-  Struct root;
-  EXPECT_TRUE(google::protobuf::util::JsonStringToMessage(json, &root).ok())
-      << json.substr(0, 500);
-  std::map<std::string, Struct> runs;
-  for (const Value& run :
-       root.fields().at("benchmarks").list_value().values()) {
-    runs[run.struct_value().fields().at("name").string_value()] =
-        run.struct_value();
-  }
-  return runs;
-}
-
-double Number(const Struct& run, const std::string& key) {
-  const auto found = run.fields().find(key);
-  EXPECT_NE(found, run.fields().end()) << "no counter " << key;
-  return found == run.fields().end() ? -1 : found->second.number_value();
-}
 
 // Bytes of one stream of `count` images cycling through the default set in
 // ListImages order.
