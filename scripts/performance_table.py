@@ -1,0 +1,65 @@
+#!/usr/bin/python3
+"""Prints the performance table from the JSON files scripts/performance wrote."""
+import json
+import os
+import statistics
+import sys
+
+
+def runs(path):
+    with open(path) as f:
+        data = json.load(f)
+    by_name = {}
+    for run in data["benchmarks"]:
+        if run.get("run_type") != "iteration" or run.get("error_occurred"):
+            continue
+        name = run["name"].split("/process_time")[0]
+        by_name.setdefault(name, []).append(run)
+    return by_name
+
+
+def median(runs_, key):
+    return statistics.median(r[key] for r in runs_)
+
+
+def main(out_dir):
+    rows = []
+    single = runs(os.path.join(out_dir, "single.json"))
+    tcp = median(single["Baseline/tcp_bulk"], "bytes_per_second")
+    stream = single["StreamImages/images_per_stream:1000/concurrency:1"]
+    rates = sorted(r["bytes_per_second"] for r in stream)
+    rows.append(("1 stream x 1000 images, median of %d connections" % len(rates),
+                 "%.2f GB/s" % (statistics.median(rates) / 1e9),
+                 "%.0f %% of TCP bulk %.2f GB/s" % (100 * statistics.median(rates) / tcp, tcp / 1e9)))
+    rows.append(("  worst / best connection",
+                 "%.2f / %.2f GB/s" % (rates[0] / 1e9, rates[-1] / 1e9),
+                 "%.0f %% / %.0f %%" % (100 * rates[0] / tcp, 100 * rates[-1] / tcp)))
+    rows.append(("  CPU per GB: bench / server",
+                 "%.2f / %.2f s" % (median(stream, "bench_cpu_s_per_gb"),
+                                     median(stream, "server_cpu_s_per_gb")), ""))
+    concurrent = runs(os.path.join(out_dir, "concurrent.json"))
+    tcp_c = median(concurrent["Baseline/tcp_bulk"], "bytes_per_second")
+    many = concurrent["StreamImages/images_per_stream:100/concurrency:64"]
+    rate = median(many, "bytes_per_second")
+    rows.append(("64 streams x 100 images, 8 connections",
+                 "%.2f GB/s" % (rate / 1e9),
+                 "%.0f %% of TCP bulk %.2f GB/s" % (100 * rate / tcp_c, tcp_c / 1e9)))
+    listed = runs(os.path.join(out_dir, "list.json"))
+    rtt = median(listed["Baseline/tcp_ping_pong"], "p50_us")
+    one = listed["ListImages/concurrency:1"]
+    rows.append(("ListImages, 1 in flight: p50",
+                 "%.1f us" % median(one, "p50_us"),
+                 "%.2fx TCP round trip %.1f us" % (median(one, "p50_us") / rtt, rtt)))
+    sixty_four = listed["ListImages/concurrency:64"]
+    rows.append(("ListImages, 64 in flight: calls/s, p99",
+                 "%.0f /s, %.0f us" % (median(sixty_four, "rpcs_per_second"),
+                                       median(sixty_four, "p99_us")), ""))
+    with open(os.path.join(out_dir, "server_rss.txt")) as f:
+        rows.append(("server peak RSS", f.read().split(":")[1].strip(), ""))
+    width = max(len(r[0]) for r in rows)
+    for label, value, baseline in rows:
+        print("%-*s  %-22s %s" % (width, label, value, baseline))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1] if len(sys.argv) > 1 else "perf-results")
