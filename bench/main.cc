@@ -2,7 +2,6 @@
 // with Google Benchmark, beside same-run raw TCP baselines. gbench's own
 // --benchmark_* flags work unchanged; the flags below choose the target and
 // the scenarios.
-#include <malloc.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -271,19 +270,9 @@ absl::Status Prepare(const ScenarioMatrix& matrix, image_bench::RunLog* log) {
   return absl::OkStatus();
 }
 
-// gRPC allocates a fresh buffer for every socket read. With glibc's defaults
-// large buffers are mmap'ed and unmapped (or trimmed) again, so every read
-// page-faults on new zero pages: with 8 streams that was half the bench's CPU.
-// Keeping freed memory in the heap makes the receive path reuse warm pages.
-void KeepFreedMemory() {
-  mallopt(M_MMAP_THRESHOLD, 512 << 20);
-  mallopt(M_TRIM_THRESHOLD, 1 << 30);
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
-  KeepFreedMemory();
   DisplayFlags display;
   std::vector<char*> args = PreParse(argc, argv, &display);
   int arg_count = static_cast<int>(args.size()) - 1;
