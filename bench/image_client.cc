@@ -62,6 +62,13 @@ void SetDefaultTransportArgs(const std::vector<image_common::GrpcArg>& given,
   }
 }
 
+// A stub on a channel the caller keeps alive.
+std::unique_ptr<image_service::ImageService::Stub> StubFor(
+    grpc::Channel* channel) {
+  return image_service::ImageService::NewStub(
+      std::shared_ptr<grpc::Channel>(channel, [](grpc::Channel*) {}));
+}
+
 absl::Status ToAbsl(const grpc::Status& status) {
   return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
                       DescribeStatus(status));
@@ -70,8 +77,7 @@ absl::Status ToAbsl(const grpc::Status& status) {
 }  // namespace
 
 std::optional<absl::Duration> ServerCpuTime(grpc::Channel* channel) {
-  auto stub = image_service::ImageService::NewStub(
-      std::shared_ptr<grpc::Channel>(channel, [](grpc::Channel*) {}));
+  auto stub = StubFor(channel);
   grpc::ClientContext context;
   context.set_deadline(DeadlineAfter(absl::Seconds(5)));
   context.AddMetadata(image_common::kWantServerCpuKey, "1");
@@ -141,8 +147,7 @@ absl::StatusOr<std::vector<std::shared_ptr<grpc::Channel>>> ConnectChannels(
 
 absl::StatusOr<image_service::ListImagesResponse> ListImages(
     grpc::Channel* channel, absl::Duration timeout) {
-  auto stub = image_service::ImageService::NewStub(
-      std::shared_ptr<grpc::Channel>(channel, [](grpc::Channel*) {}));
+  auto stub = StubFor(channel);
   grpc::ClientContext context;
   context.set_deadline(DeadlineAfter(timeout));
   image_service::ListImagesResponse response;
@@ -155,8 +160,7 @@ absl::StatusOr<image_service::ListImagesResponse> ListImages(
 absl::StatusOr<std::vector<image_service::Image>> FetchImages(
     grpc::Channel* channel, const std::vector<std::string>& names,
     absl::Duration timeout) {
-  auto stub = image_service::ImageService::NewStub(
-      std::shared_ptr<grpc::Channel>(channel, [](grpc::Channel*) {}));
+  auto stub = StubFor(channel);
   image_service::StreamImagesRequest request;
   for (const std::string& name : names) request.add_image_names(name);
   grpc::ClientContext context;
