@@ -8,7 +8,6 @@
 #include "absl/synchronization/mutex.h"
 #include "grpc/support/log.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
-#include "grpcpp/health_check_service_interface.h"
 
 namespace image_server {
 namespace {
@@ -73,10 +72,13 @@ absl::StatusOr<StartedServer> StartServer(const ServerConfig& config,
   if (absl::Status address = CheckAddress(config.address); !address.ok()) {
     return address;
   }
-  grpc::EnableDefaultHealthCheckService(true);
+  // Our own sync health service replaces gRPC's callback one (see
+  // health_service.h).
+  grpc::EnableDefaultHealthCheckService(false);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
 
   StartedServer started;
+  started.health = std::make_unique<HealthService>();
   grpc::ServerBuilder builder;
   builder.AddListeningPort(config.address, grpc::InsecureServerCredentials(),
                            &started.port);
@@ -84,6 +86,7 @@ absl::StatusOr<StartedServer> StartServer(const ServerConfig& config,
   // port must be an error.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.RegisterService(service);
+  builder.RegisterService(started.health.get());
   builder.SetMaxReceiveMessageSize(config.max_request_bytes);
   if (config.max_threads > 0) {
     grpc::ResourceQuota quota("image_server");
@@ -98,8 +101,14 @@ absl::StatusOr<StartedServer> StartServer(const ServerConfig& config,
         "cannot listen on '", config.address, "': ", LastCause(why)));
   }
   started.address = WithPort(config.address, started.port);
-  started.server->GetHealthCheckService()->SetServingStatus(kServiceName, true);
+  started.health->SetServingStatus("", true);
+  started.health->SetServingStatus(kServiceName, true);
   return started;
+}
+
+void StartedServer::Shutdown(std::chrono::system_clock::time_point deadline) {
+  health->Shutdown();
+  server->Shutdown(deadline);
 }
 
 }  // namespace image_server

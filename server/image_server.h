@@ -1,15 +1,17 @@
 // Builds and starts the gRPC server around an ImageServiceImpl: listening
-// address, thread limits, health checking and reflection. Shared by main and
-// by the tests, which start real servers on ephemeral ports.
+// address, thread limits, health checking (grpc.health.v1) and reflection.
+// Shared by main and by the tests, which start real servers on ephemeral ports.
 #ifndef SERVER_IMAGE_SERVER_H_
 #define SERVER_IMAGE_SERVER_H_
 
+#include <chrono>
 #include <memory>
 #include <string>
 
 #include "absl/status/statusor.h"
 #include "common/grpc_args.h"
 #include "grpcpp/grpcpp.h"
+#include "server/health_service.h"
 
 namespace image_server {
 
@@ -27,10 +29,16 @@ struct ServerConfig {
 };
 
 struct StartedServer {
+  // Declared before `server` so that it outlives it.
+  std::unique_ptr<HealthService> health;
   std::unique_ptr<grpc::Server> server;
   // The port actually bound, and the address with that port.
   int port = 0;
   std::string address;
+
+  // Ends health Watch calls first: they would otherwise hold the server open
+  // until the deadline.
+  void Shutdown(std::chrono::system_clock::time_point deadline);
 };
 
 absl::StatusOr<StartedServer> StartServer(const ServerConfig& config,

@@ -64,19 +64,21 @@ class ImageServiceTest : public ::testing::Test {
 
   void SetUp() override { Serve(std::nullopt); }
   void TearDown() override {
-    server_->Shutdown(std::chrono::system_clock::now());
+    server_.Shutdown(std::chrono::system_clock::now());
   }
 
   // Replaces the fixture's server with one whose service has `calibration`.
   void Serve(std::optional<Calibration> calibration) {
-    if (server_ != nullptr) server_->Shutdown(std::chrono::system_clock::now());
+    if (server_.server != nullptr) {
+      server_.Shutdown(std::chrono::system_clock::now());
+    }
     service_ = std::make_unique<ImageServiceImpl>(store_, calibration);
     ServerConfig config;
     config.address = "127.0.0.1:0";
     absl::StatusOr<StartedServer> started = StartServer(config, service_.get());
     ASSERT_TRUE(started.ok()) << started.status();
-    server_ = std::move(started->server);
-    address_ = started->address;
+    server_ = *std::move(started);
+    address_ = server_.address;
   }
 
   std::shared_ptr<grpc::Channel> Channel(int max_receive = 64 << 20) {
@@ -138,7 +140,7 @@ class ImageServiceTest : public ::testing::Test {
 
   static ImageStore* store_;
   std::unique_ptr<ImageServiceImpl> service_;
-  std::unique_ptr<grpc::Server> server_;
+  StartedServer server_;
   std::string address_;
 };
 

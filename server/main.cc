@@ -107,7 +107,8 @@ void AnnounceCalibration(const image_server::CalibrationOptions& options) {
 // Blocks until SIGINT or SIGTERM, then shuts the server down with a grace
 // period. The signals are blocked in every thread (they inherit the mask from
 // main), so only sigwait sees them.
-void ShutDownOnSignal(const sigset_t& signals, grpc::Server* server) {
+void ShutDownOnSignal(const sigset_t& signals,
+                      image_server::StartedServer* server) {
   int signal_number = 0;
   sigwait(&signals, &signal_number);
   const double grace = absl::GetFlag(FLAGS_shutdown_grace_s);
@@ -174,7 +175,7 @@ int main(int argc, char** argv) {
   AnnounceCalibration(calibration_options);
   std::fflush(stdout);
 
-  std::thread signal_waiter(ShutDownOnSignal, signals, started->server.get());
+  std::thread signal_waiter(ShutDownOnSignal, signals, &*started);
   started->server->Wait();
   signal_waiter.join();
 
