@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <optional>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "bench/async_load_driver.h"
 #include "bench/counters.h"
 #include "bench/image_wire.h"
 #include "bench/load_driver.h"
@@ -20,6 +22,7 @@ namespace {
 
 using image_service::ImageService;
 
+// Open loop: one ListImages call at a time on a thread of its own.
 class ListImagesWorker : public RpcWorker {
  public:
   ListImagesWorker(std::shared_ptr<grpc::Channel> channel, int listed_images)
@@ -50,6 +53,48 @@ class ListImagesWorker : public RpcWorker {
   const int listed_images_;
   image_service::ListImagesRequest request_;
   image_service::ListImagesResponse response_;
+};
+
+// One ListImages call at a time on the async API; the driver's thread polls
+// the sockets, so a completion needs no hand-off to another thread.
+class ListImagesSlot : public AsyncRpcSlot {
+ public:
+  ListImagesSlot(std::shared_ptr<grpc::Channel> channel, int listed_images)
+      : stub_(ImageService::NewStub(std::move(channel))),
+        listed_images_(listed_images) {}
+
+  void Start(grpc::CompletionQueue* cq, void* tag) override {
+    reader_.reset();  // Before its call goes with the old context.
+    context_.emplace();
+    response_.Clear();
+    reader_ = stub_->AsyncListImages(&*context_, request_, cq);
+    reader_->Finish(&response_, &status_, tag);
+  }
+
+  void Finish(bool ok, RpcStats* stats) override {
+    if (!ok) {
+      stats->AddError("ListImages: the completion queue dropped the call");
+    } else if (!status_.ok()) {
+      stats->AddError(absl::StrCat("ListImages: ", DescribeStatus(status_)));
+    } else if (response_.image_names_size() != listed_images_) {
+      stats->AddError(
+          absl::StrCat("ListImages returned ", response_.image_names_size(),
+                       " names, first call returned ", listed_images_));
+    }
+  }
+
+ private:
+  std::unique_ptr<ImageService::Stub> stub_;
+  const int listed_images_;
+  // The call in flight. The reader lives in the call's memory, so it is
+  // declared after the context and goes first.
+  std::optional<grpc::ClientContext> context_;
+  std::unique_ptr<
+      grpc::ClientAsyncResponseReader<image_service::ListImagesResponse>>
+      reader_;
+  image_service::ListImagesRequest request_;
+  image_service::ListImagesResponse response_;
+  grpc::Status status_;
 };
 
 // Reads responses as raw buffers and parses only what it verifies, so the
@@ -181,12 +226,49 @@ void WarnIfBehind(const std::string& name, const LoadResult& result,
                name.c_str(), achieved, rate, 100 * late_share);
 }
 
+using Channels = std::vector<std::shared_ptr<grpc::Channel>>;
+// Runs `rpcs` calls, `concurrency` in flight, over `channels`.
+using BatchRunner =
+    std::function<LoadResult(const ScenarioSettings& settings, int64_t rpcs,
+                             int concurrency, const Channels& channels)>;
+
+// A thread per call on the sync API: streams, and ListImages in open loop.
+template <typename Worker, typename... Args>
+BatchRunner ThreadPerCall(Args... args) {
+  return [=](const ScenarioSettings& settings, int64_t rpcs, int concurrency,
+             const Channels& channels) {
+    const WorkerFactory factory = [&](int worker) {
+      return std::make_unique<Worker>(channels[worker % channels.size()],
+                                      args...);
+    };
+    return settings.rate > 0 ? RunOpenLoop({rpcs, concurrency, settings.rate,
+                                            settings.arrival, /*seed=*/1},
+                                           factory)
+                             : RunClosedLoop({rpcs, concurrency}, factory);
+  };
+}
+
+// ListImages: in closed loop one thread drives every call in flight
+// (async_load_driver.h); open loop needs the thread-per-call driver's
+// precise start times.
+BatchRunner ListImagesRunner(int listed_images) {
+  return [=](const ScenarioSettings& settings, int64_t rpcs, int concurrency,
+             const Channels& channels) {
+    if (settings.rate > 0) {
+      return ThreadPerCall<ListImagesWorker>(listed_images)(
+          settings, rpcs, concurrency, channels);
+    }
+    return RunAsyncClosedLoop({rpcs, concurrency}, [&](int slot) {
+      return std::make_unique<ListImagesSlot>(channels[slot % channels.size()],
+                                              listed_images);
+    });
+  };
+}
+
 // Runs one gbench call: fresh connections, then at least `concurrency` RPCs
 // (gbench may ask for fewer iterations than RPCs in flight).
 void RunScenario(benchmark::State& state, const ScenarioSettings& settings,
-                 int concurrency, RpcShape shape,
-                 const std::function<std::unique_ptr<RpcWorker>(
-                     std::shared_ptr<grpc::Channel>)>& make_worker,
+                 int concurrency, RpcShape shape, const BatchRunner& run_batch,
                  const std::string& name, RunLog* log) {
   absl::StatusOr<std::vector<std::shared_ptr<grpc::Channel>>> channels =
       ConnectChannels(settings.channel,
@@ -195,17 +277,11 @@ void RunScenario(benchmark::State& state, const ScenarioSettings& settings,
     state.SkipWithError(std::string(channels.status().message()).c_str());
     return;
   }
-  const WorkerFactory factory = [&](int worker) {
-    return make_worker((*channels)[worker % channels->size()]);
-  };
   const int64_t batch = std::max<int64_t>(state.max_iterations, concurrency);
   const CpuClock cpu_before = ReadCpu(channels->front().get());
   LoadResult result;
   while (state.KeepRunningBatch(batch)) {
-    result = settings.rate > 0 ? RunOpenLoop({batch, concurrency, settings.rate,
-                                              settings.arrival, /*seed=*/1},
-                                             factory)
-                               : RunClosedLoop({batch, concurrency}, factory);
+    result = run_batch(settings, batch, concurrency, *channels);
     state.SetIterationTime(absl::ToDoubleSeconds(result.wall));
   }
   ExportCounters(result, shape, settings.rate, state);
@@ -244,13 +320,8 @@ void RegisterListImages(std::shared_ptr<const ScenarioSettings> settings,
       benchmark::RegisterBenchmark(
           name.c_str(),
           [settings, concurrency, name, log](benchmark::State& state) {
-            RunScenario(
-                state, *settings, concurrency, RpcShape::kUnary,
-                [&](std::shared_ptr<grpc::Channel> channel) {
-                  return std::make_unique<ListImagesWorker>(
-                      std::move(channel), settings->listed_images);
-                },
-                name, log);
+            RunScenario(state, *settings, concurrency, RpcShape::kUnary,
+                        ListImagesRunner(settings->listed_images), name, log);
           })
           ->UseManualTime()
           ->MeasureProcessCPUTime()
@@ -276,12 +347,9 @@ void RegisterStreamImages(std::shared_ptr<const ScenarioSettings> settings,
            verifier](benchmark::State& state) {
             RunScenario(
                 state, *settings, concurrency, RpcShape::kStream,
-                [&](std::shared_ptr<grpc::Channel> channel) {
-                  return std::make_unique<StreamImagesWorker>(
-                      std::move(channel), request.get(),
-                      settings->verify ? verifier.get() : nullptr,
-                      settings->decode);
-                },
+                ThreadPerCall<StreamImagesWorker>(
+                    request.get(), settings->verify ? verifier.get() : nullptr,
+                    settings->decode),
                 name, log);
           })
           ->UseManualTime()
