@@ -50,7 +50,8 @@ class AsyncRun {
     slot->rpc->Start(&queue_, slot);
   }
 
-  // Waits for one completion until `deadline`; false if none came.
+  // Waits for one step of a call to complete, until `deadline`; false if
+  // none did.
   bool CompleteOne(absl::Time deadline) {
     void* tag;
     bool ok;
@@ -60,12 +61,12 @@ class AsyncRun {
                                       : grpc::CompletionQueue::SHUTDOWN)
             : queue_.AsyncNext(&tag, &ok, absl::ToChronoTime(deadline));
     if (next != grpc::CompletionQueue::GOT_EVENT) return false;
-    const absl::Time end = absl::Now();
     Slot* slot = static_cast<Slot*>(tag);
+    if (!slot->rpc->Proceed(ok, &result_.stats)) return true;
+    const absl::Time end = absl::Now();
     result_.stats.rpc_latency.RecordDuration(end - slot->intended_start);
     result_.stats.rpc_latency_uncorrected.RecordDuration(end - slot->start);
     ++result_.stats.rpcs;
-    slot->rpc->Finish(ok, &result_.stats);
     idle_.push_back(slot);
     ++done_;
     return true;

@@ -1,4 +1,4 @@
-// Drives closed-loop unary calls from one thread through a CompletionQueue:
+// Drives closed-loop calls from one thread through a CompletionQueue:
 // the thread that polls the sockets also records each result and starts the
 // next call. The thread-per-call driver (load_driver.h) hands every
 // completion from the polling thread to the waiting worker; at 64 calls in
@@ -24,11 +24,13 @@ namespace image_bench {
 class AsyncRpcSlot {
  public:
   virtual ~AsyncRpcSlot() = default;
-  // Starts a call whose single completion arrives on `cq` with `tag`.
+  // Starts a call; each of its steps completes on `cq` with `tag`.
   virtual void Start(grpc::CompletionQueue* cq, void* tag) = 0;
-  // The call has completed (`ok` as the queue reported it): checks the
-  // result and records any error. The driver records the latency.
-  virtual void Finish(bool ok, RpcStats* stats) = 0;
+  // A step completed (`ok` as the queue reported it). Starts the next step
+  // and returns false, or returns true once the call has ended, having
+  // checked the result and recorded any error. The driver records the
+  // call's latency; the slot records anything finer (e.g. image gaps).
+  virtual bool Proceed(bool ok, RpcStats* stats) = 0;
 };
 
 using AsyncSlotFactory = std::function<std::unique_ptr<AsyncRpcSlot>(int slot)>;

@@ -10,48 +10,59 @@
 namespace image_bench {
 namespace {
 
-// A call that completes after `normal`, except the `stall_at`-th call
-// overall, which takes `stall`: a server pausing once. An alarm stands in
-// for the server's answer.
+// A call of `steps` steps that each complete after `wait`; an alarm stands in
+// for each answer from the server.
 class AlarmSlot : public AsyncRpcSlot {
  public:
-  AlarmSlot(absl::Duration normal, int stall_at, absl::Duration stall,
-            int* calls, int* in_flight, int* most_in_flight)
-      : normal_(normal),
-        stall_at_(stall_at),
-        stall_(stall),
+  AlarmSlot(int steps, absl::Duration wait, int* calls, int* in_flight,
+            int* most_in_flight)
+      : steps_(steps),
+        wait_(wait),
         calls_(calls),
         in_flight_(in_flight),
         most_in_flight_(most_in_flight) {}
 
   void Start(grpc::CompletionQueue* cq, void* tag) override {
-    const absl::Duration wait = (*calls_)++ == stall_at_ ? stall_ : normal_;
+    cq_ = cq;
+    tag_ = tag;
+    ++*calls_;
+    steps_left_ = steps_;
     *most_in_flight_ = std::max(*most_in_flight_, ++*in_flight_);
-    alarm_.Set(cq, absl::ToChronoTime(absl::Now() + wait), tag);
+    NextStep();
   }
 
-  void Finish(bool ok, RpcStats* stats) override {
-    --*in_flight_;
+  bool Proceed(bool ok, RpcStats* stats) override {
     if (!ok) stats->AddError("alarm cancelled");
+    if (--steps_left_ > 0) {
+      NextStep();
+      return false;
+    }
+    --*in_flight_;
+    return true;
   }
 
  private:
-  const absl::Duration normal_;
-  const int stall_at_;
-  const absl::Duration stall_;
+  void NextStep() {
+    alarm_.Set(cq_, absl::ToChronoTime(absl::Now() + wait_), tag_);
+  }
+
+  const int steps_;
+  const absl::Duration wait_;
   int* calls_;
   int* in_flight_;
   int* most_in_flight_;
+  grpc::CompletionQueue* cq_ = nullptr;
+  void* tag_ = nullptr;
+  int steps_left_ = 0;
   grpc::Alarm alarm_;
 };
 
 class AsyncLoadDriverTest : public ::testing::Test {
  protected:
-  AsyncSlotFactory Alarms(absl::Duration normal, int stall_at = -1,
-                          absl::Duration stall = absl::ZeroDuration()) {
+  AsyncSlotFactory Alarms(absl::Duration wait, int steps = 1) {
     return [=](int) {
-      return std::make_unique<AlarmSlot>(normal, stall_at, stall, &calls_,
-                                         &in_flight_, &most_in_flight_);
+      return std::make_unique<AlarmSlot>(steps, wait, &calls_, &in_flight_,
+                                         &most_in_flight_);
     };
   }
 
@@ -73,6 +84,19 @@ TEST_F(AsyncLoadDriverTest, ClosedLoopRunsEveryCallOnceWithAllSlotsBusy) {
   EXPECT_GE(result.wall, absl::Milliseconds(10));
   EXPECT_GE(result.stats.rpc_latency.ValueAtPercentile(50),
             absl::ToInt64Nanoseconds(absl::Milliseconds(1)));
+}
+
+TEST_F(AsyncLoadDriverTest, ACallEndsOnlyAfterItsLastStep) {
+  const LoadResult result =
+      RunAsyncClosedLoop({/*rpcs=*/6, /*concurrency=*/2},
+                         Alarms(absl::Milliseconds(1), /*steps=*/5));
+  EXPECT_EQ(calls_, 6);
+  EXPECT_EQ(result.stats.rpcs, 6);
+  EXPECT_EQ(most_in_flight_, 2);
+  // Each call is five 1 ms steps.
+  EXPECT_GE(result.stats.rpc_latency.ValueAtPercentile(0),
+            absl::ToInt64Nanoseconds(absl::Milliseconds(5)));
+  EXPECT_GE(result.wall, absl::Milliseconds(15));
 }
 
 TEST_F(AsyncLoadDriverTest, NeverMoreSlotsThanCalls) {
