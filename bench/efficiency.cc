@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "bench/baselines.h"
+#include "bench/grpc_floor.h"
 
 namespace image_bench {
 namespace {
@@ -30,6 +31,7 @@ double Median(std::vector<double> values) {
 std::string EfficiencySummary(const EfficiencyInputs& inputs) {
   const std::vector<double>* bulk = Find(inputs.bytes_per_second, kTcpBulkName);
   const std::vector<double>* rtt = Find(inputs.p50_us, kTcpPingPongName);
+  const std::vector<double>* floor = Find(inputs.p50_us, kHealthCheckName);
   if (bulk == nullptr && rtt == nullptr) {
     return "Efficiency: no TCP baseline in this run (filtered out, or the "
            "target is not loopback).\n";
@@ -39,6 +41,10 @@ std::string EfficiencySummary(const EfficiencyInputs& inputs) {
     absl::StrAppendFormat(&text, ", bulk %.2f GB/s", Median(*bulk) / 1e9);
   if (rtt)
     absl::StrAppendFormat(&text, ", 64-byte round trip %.1f us", Median(*rtt));
+  if (floor) {
+    absl::StrAppendFormat(&text, "; gRPC floor (Health/Check) %.1f us",
+                          Median(*floor));
+  }
   absl::StrAppend(&text, " (medians over repetitions):\n");
   for (const std::string& name : inputs.names) {
     const std::vector<double>* rates = Find(inputs.bytes_per_second, name);
@@ -50,8 +56,13 @@ std::string EfficiencySummary(const EfficiencyInputs& inputs) {
     } else if (rtt && p50s && absl::StartsWith(name, "ListImages/")) {
       const double p50 = Median(*p50s);
       absl::StrAppendFormat(&text,
-                            "  %-48s p50 %7.1f us  %5.2fx TCP round trip\n",
-                            name, p50, p50 / Median(*rtt));
+                            "  %-48s p50 %7.1f us  %5.2fx TCP round trip", name,
+                            p50, p50 / Median(*rtt));
+      if (floor) {
+        absl::StrAppendFormat(&text, ", %.2fx gRPC floor",
+                              p50 / Median(*floor));
+      }
+      absl::StrAppend(&text, "\n");
     }
   }
   return text;

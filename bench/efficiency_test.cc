@@ -7,6 +7,7 @@ namespace image_bench {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 TEST(EfficiencyTest, MedianOfOddAndEvenCounts) {
   EXPECT_EQ(Median({3, 1, 2}), 2);
@@ -31,6 +32,20 @@ TEST(EfficiencyTest, StatesStreamsAsFractionOfBulkAndListAsMultipleOfRtt) {
   EXPECT_THAT(summary, HasSubstr("2.50 GB/s   50.0 % of TCP bulk"));
   EXPECT_THAT(summary, HasSubstr("1.50x TCP round trip"));
   EXPECT_LT(summary.find("ListImages"), summary.find("StreamImages"));
+  EXPECT_THAT(summary, Not(HasSubstr("gRPC floor")));
+}
+
+TEST(EfficiencyTest, StatesListAlsoAsMultipleOfTheGrpcFloor) {
+  EfficiencyInputs inputs;
+  inputs.p50_us["Baseline/tcp_ping_pong"] = {50};
+  inputs.p50_us["Baseline/health_check"] = {60};
+  inputs.p50_us["ListImages/concurrency:1"] = {75};
+  inputs.names = {"ListImages/concurrency:1"};
+
+  const std::string summary = EfficiencySummary(inputs);
+
+  EXPECT_THAT(summary, HasSubstr("gRPC floor (Health/Check) 60.0 us"));
+  EXPECT_THAT(summary, HasSubstr("1.50x TCP round trip, 1.25x gRPC floor"));
 }
 
 TEST(EfficiencyTest, SaysWhenThereIsNoBaseline) {

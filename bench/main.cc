@@ -18,6 +18,7 @@
 #include "absl/strings/strip.h"
 #include "bench/baselines.h"
 #include "bench/bench_reporter.h"
+#include "bench/grpc_floor.h"
 #include "bench/image_client.h"
 #include "bench/scenarios.h"
 #include "benchmark/benchmark.h"
@@ -260,6 +261,7 @@ absl::Status Prepare(const ScenarioMatrix& matrix, image_bench::RunLog* log) {
                  "baselines (measured on loopback) are skipped\n",
                  settings->channel.target.c_str());
   }
+  image_bench::RegisterGrpcFloor(settings->channel);
   image_bench::RegisterGrpcBenchmarks(settings, matrix, log);
   image_bench::RegisterLocalCosts(
       absl::GetFlag(FLAGS_quick)
