@@ -1,6 +1,7 @@
 #include "server/image_probe.h"
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -101,6 +102,23 @@ absl::StatusOr<ImageMetadata> ProbeImage(absl::string_view bytes) {
   const cv::Mat image = Decode(bytes, cv::IMREAD_UNCHANGED);
   if (image.empty()) return Undecodable(format);
   return ImageMetadata{image.cols, image.rows, image.channels(), format};
+}
+
+namespace {
+
+class InProcess final : public Prober {
+ public:
+  absl::StatusOr<ImageMetadata> Probe(absl::string_view bytes) override {
+    return ProbeImage(bytes);
+  }
+};
+
+}  // namespace
+
+ProberFactory InProcessProber() {
+  return []() -> absl::StatusOr<std::unique_ptr<Prober>> {
+    return std::make_unique<InProcess>();
+  };
 }
 
 }  // namespace image_server

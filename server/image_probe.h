@@ -8,18 +8,9 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "server/prober.h"
 
 namespace image_server {
-
-struct ImageMetadata {
-  int width = 0;
-  int height = 0;
-  // As cv::imdecode(IMREAD_UNCHANGED) would return them: 1 (gray), 3 or 4.
-  int channels = 0;
-  // "jpg", "png", "bmp", "tiff", "webp", ... from the content's signature;
-  // empty when the signature is not one of these but OpenCV still decodes it.
-  std::string sniffed_format;
-};
 
 // The format named by the first bytes of `bytes`, or "" when unknown.
 std::string SniffFormat(absl::string_view bytes);
@@ -27,6 +18,10 @@ std::string SniffFormat(absl::string_view bytes);
 // InvalidArgumentError saying "not an image ..." or "corrupt <format> image"
 // when OpenCV cannot decode `bytes`.
 absl::StatusOr<ImageMetadata> ProbeImage(absl::string_view bytes);
+
+// ProbeImage in this process, for tests and tools; the server probes in a
+// child process instead (subprocess_prober.h).
+ProberFactory InProcessProber();
 
 }  // namespace image_server
 

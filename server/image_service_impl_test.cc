@@ -31,6 +31,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using ::image_server::testing::ReadFileOrDie;
+using ::image_server::testing::TestLoadOptions;
 using ::image_service::ImageService;
 using ::image_service::ListImagesRequest;
 using ::image_service::ListImagesResponse;
@@ -56,7 +57,8 @@ std::vector<std::string> DefaultImageNames() {
 class ImageServiceTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    absl::StatusOr<ImageStore> store = ImageStore::Load(IMAGES_DIR);
+    absl::StatusOr<ImageStore> store =
+        ImageStore::Load(IMAGES_DIR, TestLoadOptions());
     ASSERT_TRUE(store.ok()) << store.status();
     store_ = new ImageStore(*std::move(store));
   }

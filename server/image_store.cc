@@ -18,7 +18,6 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "server/image_probe.h"
 
 namespace image_server {
 namespace {
@@ -111,7 +110,8 @@ std::string FormatOf(const fs::path& path, const ImageMetadata& metadata) {
   return metadata.sniffed_format.empty() ? "unknown" : metadata.sniffed_format;
 }
 
-absl::StatusOr<StoredImage> LoadImage(const Candidate& candidate) {
+absl::StatusOr<StoredImage> LoadImage(const Candidate& candidate,
+                                      Prober& prober) {
   absl::StatusOr<std::string> bytes = ReadFile(candidate.path);
   if (!bytes.ok()) return bytes.status();
   if (bytes->empty()) return absl::InvalidArgumentError("empty file");
@@ -120,7 +120,7 @@ absl::StatusOr<StoredImage> LoadImage(const Candidate& candidate) {
     return absl::InvalidArgumentError(
         "larger than 2 GiB, more than size_in_bytes can hold");
   }
-  absl::StatusOr<ImageMetadata> metadata = ProbeImage(*bytes);
+  absl::StatusOr<ImageMetadata> metadata = prober.Probe(*bytes);
   if (!metadata.ok()) return metadata.status();
 
   StoredImage stored;
@@ -145,20 +145,33 @@ absl::StatusOr<StoredImage> LoadImage(const Candidate& candidate) {
   return stored;
 }
 
-// Loads every candidate on `threads` threads; results keep candidate order.
-std::vector<absl::StatusOr<StoredImage>> LoadAll(
-    const std::vector<Candidate>& candidates, int threads) {
+// Loads every candidate on `threads` threads, each with a prober of its
+// own; results keep candidate order. Fails only if a prober cannot start.
+absl::StatusOr<std::vector<absl::StatusOr<StoredImage>>> LoadAll(
+    const std::vector<Candidate>& candidates, int threads,
+    const ProberFactory& make_prober) {
   std::vector<absl::StatusOr<StoredImage>> results(candidates.size());
+  if (candidates.empty()) return results;
+  threads = static_cast<int>(std::min<size_t>(threads, candidates.size()));
+  std::vector<absl::Status> starts(threads);
   std::atomic<size_t> next{0};
-  auto work = [&] {
+  auto work = [&](int thread) {
+    absl::StatusOr<std::unique_ptr<Prober>> prober = make_prober();
+    if (!prober.ok()) {
+      starts[thread] = prober.status();
+      return;
+    }
     for (size_t i = next++; i < candidates.size(); i = next++) {
-      results[i] = LoadImage(candidates[i]);
+      results[i] = LoadImage(candidates[i], **prober);
     }
   };
   std::vector<std::thread> workers;
-  for (int i = 1; i < threads; ++i) workers.emplace_back(work);
-  work();
+  for (int i = 1; i < threads; ++i) workers.emplace_back(work, i);
+  work(0);
   for (std::thread& worker : workers) worker.join();
+  for (const absl::Status& start : starts) {
+    if (!start.ok()) return start;
+  }
   return results;
 }
 
@@ -185,10 +198,15 @@ absl::StatusOr<ImageStore> ImageStore::Load(const std::string& directory,
   absl::StatusOr<DirectoryListing> listing = ListDirectory(root);
   if (!listing.ok()) return listing.status();
 
+  if (!options.make_prober) {
+    return absl::InvalidArgumentError("ImageStore::Load: no prober given");
+  }
   ImageStore store;
   store.skipped_ = std::move(listing->skipped);
-  std::vector<absl::StatusOr<StoredImage>> loaded =
-      LoadAll(listing->candidates, ThreadCount(options));
+  absl::StatusOr<std::vector<absl::StatusOr<StoredImage>>> all =
+      LoadAll(listing->candidates, ThreadCount(options), options.make_prober);
+  if (!all.ok()) return all.status();
+  std::vector<absl::StatusOr<StoredImage>>& loaded = *all;
   for (size_t i = 0; i < loaded.size(); ++i) {
     if (loaded[i].ok()) {
       store.images_.push_back(*std::move(loaded[i]));

@@ -13,6 +13,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "image_service.pb.h"
+#include "server/prober.h"
 
 namespace image_server {
 
@@ -32,12 +33,16 @@ struct LoadOptions {
   // Files read and probed at once; 0 picks one per core (at least two, since
   // reading waits on the disk).
   int threads = 0;
+  // Required: one prober per loading thread. The server uses
+  // SubprocessProberFactory, tests InProcessProber.
+  ProberFactory make_prober;
 };
 
 class ImageStore {
  public:
   // Fails with NotFoundError for a missing directory, FailedPrecondition when
-  // it holds no servable image. Unservable files are skipped, not fatal.
+  // it holds no servable image, the prober's error when it cannot start.
+  // Unservable files are skipped, not fatal.
   static absl::StatusOr<ImageStore> Load(const std::string& directory,
                                          const LoadOptions& options = {});
 

@@ -17,6 +17,7 @@ namespace {
 namespace fs = std::filesystem;
 using ::image_server::testing::EncodeTestImage;
 using ::image_server::testing::TempDirectory;
+using ::image_server::testing::TestLoadOptions;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
@@ -47,7 +48,8 @@ TEST(ImageStoreTest, NamesAreSortedRelativePathsIncludingSubdirectories) {
   dir.WriteFile("apple.jpg", EncodeTestImage(8, 8, 3, ".jpg"));
   dir.WriteFile("b/a/deep.bmp", EncodeTestImage(8, 8, 3, ".bmp"));
 
-  absl::StatusOr<ImageStore> store = ImageStore::Load(dir.path());
+  absl::StatusOr<ImageStore> store =
+      ImageStore::Load(dir.path(), TestLoadOptions());
 
   ASSERT_TRUE(store.ok()) << store.status();
   EXPECT_THAT(Names(*store), ElementsAre("apple.jpg", "b/a/deep.bmp",
@@ -64,7 +66,8 @@ TEST(ImageStoreTest, MetadataAndEncodedResponseMatchTheFile) {
   dir.WriteFile("gray.png", gray);
   dir.WriteFile("alpha.png", rgba);
 
-  absl::StatusOr<ImageStore> store = ImageStore::Load(dir.path());
+  absl::StatusOr<ImageStore> store =
+      ImageStore::Load(dir.path(), TestLoadOptions());
 
   ASSERT_TRUE(store.ok()) << store.status();
   ASSERT_THAT(Names(*store), ElementsAre("alpha.png", "gray.png", "photo.JPG"));
@@ -102,7 +105,8 @@ TEST(ImageStoreTest, ImagesAreRecognisedByContentNotExtension) {
   dir.WriteFile("no_extension", EncodeTestImage(8, 8, 3, ".png"));
   dir.WriteFile("fake.jpg", "this is not a jpeg, just text\n");
 
-  absl::StatusOr<ImageStore> store = ImageStore::Load(dir.path());
+  absl::StatusOr<ImageStore> store =
+      ImageStore::Load(dir.path(), TestLoadOptions());
 
   ASSERT_TRUE(store.ok()) << store.status();
   EXPECT_THAT(Names(*store), ElementsAre("no_extension"));
@@ -128,7 +132,8 @@ TEST(ImageStoreTest, SkipsEachKindOfBadFileWithAReason) {
   fs::create_symlink(dir.path() + "/good.png", dir.path() + "/alias.png");
   ASSERT_EQ(mkfifo((dir.path() + "/pipe.jpg").c_str(), 0600), 0);
 
-  absl::StatusOr<ImageStore> store = ImageStore::Load(dir.path());
+  absl::StatusOr<ImageStore> store =
+      ImageStore::Load(dir.path(), TestLoadOptions());
 
   ASSERT_TRUE(store.ok()) << store.status();
   // A symlink that stays inside the directory is served under its own name.
@@ -152,7 +157,8 @@ TEST(ImageStoreTest, SkipsUnreadableFiles) {
   dir.WriteFile("locked.png", EncodeTestImage(8, 8, 3, ".png"));
   ASSERT_EQ(chmod((dir.path() + "/locked.png").c_str(), 0), 0);
 
-  absl::StatusOr<ImageStore> store = ImageStore::Load(dir.path());
+  absl::StatusOr<ImageStore> store =
+      ImageStore::Load(dir.path(), TestLoadOptions());
 
   ASSERT_TRUE(store.ok()) << store.status();
   EXPECT_THAT(Names(*store), ElementsAre("good.png"));
@@ -160,14 +166,16 @@ TEST(ImageStoreTest, SkipsUnreadableFiles) {
 }
 
 TEST(ImageStoreTest, MissingDirectoryIsNotFoundNamingIt) {
-  absl::StatusOr<ImageStore> store = ImageStore::Load("/no/such/images_dir");
+  absl::StatusOr<ImageStore> store =
+      ImageStore::Load("/no/such/images_dir", TestLoadOptions());
   EXPECT_EQ(store.status().code(), absl::StatusCode::kNotFound);
   EXPECT_THAT(store.status().message(), HasSubstr("/no/such/images_dir"));
 }
 
 TEST(ImageStoreTest, EmptyDirectoryIsAnError) {
   TempDirectory dir;
-  absl::StatusOr<ImageStore> store = ImageStore::Load(dir.path());
+  absl::StatusOr<ImageStore> store =
+      ImageStore::Load(dir.path(), TestLoadOptions());
   EXPECT_EQ(store.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_THAT(store.status().message(), HasSubstr("no servable images"));
 }
@@ -176,7 +184,8 @@ TEST(ImageStoreTest, DirectoryWithOnlyBadFilesIsAnError) {
   TempDirectory dir;
   dir.WriteFile("a.txt", "text");
   dir.WriteFile("b.jpg", "");
-  absl::StatusOr<ImageStore> store = ImageStore::Load(dir.path());
+  absl::StatusOr<ImageStore> store =
+      ImageStore::Load(dir.path(), TestLoadOptions());
   EXPECT_EQ(store.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_THAT(store.status().message(), HasSubstr("2 files skipped"));
 }
@@ -184,9 +193,58 @@ TEST(ImageStoreTest, DirectoryWithOnlyBadFilesIsAnError) {
 TEST(ImageStoreTest, AFileInsteadOfADirectoryIsAnError) {
   TempDirectory dir;
   dir.WriteFile("a.png", EncodeTestImage(8, 8, 3, ".png"));
-  absl::StatusOr<ImageStore> store = ImageStore::Load(dir.path() + "/a.png");
+  absl::StatusOr<ImageStore> store =
+      ImageStore::Load(dir.path() + "/a.png", TestLoadOptions());
   EXPECT_EQ(store.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_THAT(store.status().message(), HasSubstr("not a directory"));
+}
+
+TEST(ImageStoreTest, AProberThatCannotStartFailsTheLoadWithItsReason) {
+  TempDirectory dir;
+  dir.WriteFile("a.png", EncodeTestImage(8, 8, 3, ".png"));
+  LoadOptions options;
+  options.make_prober = []() -> absl::StatusOr<std::unique_ptr<Prober>> {
+    return absl::UnavailableError("cannot run the image prober 'x'");
+  };
+  absl::StatusOr<ImageStore> store = ImageStore::Load(dir.path(), options);
+  EXPECT_EQ(store.status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_THAT(store.status().message(), HasSubstr("image prober 'x'"));
+}
+
+TEST(ImageStoreTest, LoadingWithoutAProberIsAnError) {
+  TempDirectory dir;
+  dir.WriteFile("a.png", EncodeTestImage(8, 8, 3, ".png"));
+  EXPECT_EQ(ImageStore::Load(dir.path()).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+// What a prober says about a file is what the store publishes, and its
+// errors become the skip reason.
+class FixedProber final : public Prober {
+ public:
+  absl::StatusOr<ImageMetadata> Probe(absl::string_view bytes) override {
+    if (bytes == "bad") return absl::InvalidArgumentError("decoder gave up");
+    return ImageMetadata{7, 5, 4, "webp"};
+  }
+};
+
+TEST(ImageStoreTest, UsesWhatTheProberSays) {
+  TempDirectory dir;
+  dir.WriteFile("good", "anything");
+  dir.WriteFile("bad.png", "bad");
+  LoadOptions options;
+  options.make_prober = []() -> absl::StatusOr<std::unique_ptr<Prober>> {
+    return std::make_unique<FixedProber>();
+  };
+  absl::StatusOr<ImageStore> store = ImageStore::Load(dir.path(), options);
+  ASSERT_TRUE(store.ok()) << store.status();
+  ASSERT_THAT(Names(*store), ElementsAre("good"));
+  const image_service::ImageInfo& info = store->images()[0].info;
+  EXPECT_EQ(info.width(), 7);
+  EXPECT_EQ(info.height(), 5);
+  EXPECT_EQ(info.channels(), 4);
+  EXPECT_EQ(info.format(), "webp");  // No extension: the sniffed format.
+  EXPECT_THAT(ReasonFor(*store, "bad.png"), HasSubstr("decoder gave up"));
 }
 
 class ResolveTest : public ::testing::Test {
@@ -195,7 +253,8 @@ class ResolveTest : public ::testing::Test {
     dir_.WriteFile("a.png", EncodeTestImage(8, 8, 3, ".png"));
     dir_.WriteFile("b.png", EncodeTestImage(9, 9, 3, ".png"));
     dir_.WriteFile("c.png", EncodeTestImage(10, 10, 3, ".png"));
-    absl::StatusOr<ImageStore> store = ImageStore::Load(dir_.path());
+    absl::StatusOr<ImageStore> store =
+        ImageStore::Load(dir_.path(), TestLoadOptions());
     ASSERT_TRUE(store.ok()) << store.status();
     store_ = *std::move(store);
   }

@@ -20,6 +20,7 @@
 #include "server/image_server.h"
 #include "server/image_service_impl.h"
 #include "server/image_store.h"
+#include "server/subprocess_prober.h"
 
 ABSL_FLAG(std::string, address, "127.0.0.1:50051",
           "host:port to listen on. Loopback only by default; use "
@@ -139,6 +140,8 @@ int main(int argc, char** argv) {
 
   image_server::LoadOptions load_options;
   load_options.threads = absl::GetFlag(FLAGS_load_threads);
+  load_options.make_prober = image_server::SubprocessProberFactory(
+      image_server::ProberNextToThisProgram());
   absl::StatusOr<image_server::ImageStore> store =
       image_server::ImageStore::Load(absl::GetFlag(FLAGS_images_dir),
                                      load_options);

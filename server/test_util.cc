@@ -11,6 +11,7 @@
 
 #include "opencv2/core.hpp"
 #include "opencv2/imgcodecs.hpp"
+#include "server/image_probe.h"
 
 namespace image_server::testing {
 
@@ -54,6 +55,12 @@ std::string ReadFileOrDie(const std::string& path) {
   std::ostringstream bytes;
   bytes << file.rdbuf();
   return bytes.str();
+}
+
+LoadOptions TestLoadOptions() {
+  LoadOptions options;
+  options.make_prober = InProcessProber();
+  return options;
 }
 
 }  // namespace image_server::testing

@@ -5,6 +5,8 @@
 
 #include <string>
 
+#include "server/image_store.h"
+
 namespace image_server::testing {
 
 // A fresh directory under /tmp, removed with everything in it on destruction.
@@ -30,6 +32,9 @@ std::string EncodeTestImage(int width, int height, int channels,
                             const std::string& extension);
 
 std::string ReadFileOrDie(const std::string& path);
+
+// Load options that probe in this process (InProcessProber).
+LoadOptions TestLoadOptions();
 
 }  // namespace image_server::testing
 
