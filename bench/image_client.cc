@@ -46,7 +46,10 @@ std::chrono::system_clock::time_point DeadlineAfter(absl::Duration timeout) {
 // BDP probing the client's windows grow until it holds hundreds of MB of
 // unread images; every read then faults in fresh pages and the bench burned
 // 2.5 CPU-s per GB, ten times the server, streaming 0.6 GB/s. A fixed 4 MiB
-// window per stream: 0.32 CPU-s per GB and 2.8 GB/s. --grpc_arg overrides.
+// window per stream: 0.32 CPU-s per GB and 2.8 GB/s. Frames of up to 1 MiB
+// instead of HTTP/2's 16 KiB default (the server sends what the client
+// allows): one stream of 1000 images went from 2.23-2.24 to 2.42-2.45 GB/s in
+// three runs; 64 streams did not change. --grpc_arg overrides.
 void SetDefaultTransportArgs(const std::vector<image_common::GrpcArg>& given,
                              grpc::ChannelArguments* arguments) {
   const auto is_given = [&](absl::string_view key) {
@@ -59,6 +62,9 @@ void SetDefaultTransportArgs(const std::vector<image_common::GrpcArg>& given,
   }
   if (!is_given(GRPC_ARG_HTTP2_STREAM_LOOKAHEAD_BYTES)) {
     arguments->SetInt(GRPC_ARG_HTTP2_STREAM_LOOKAHEAD_BYTES, 4 << 20);
+  }
+  if (!is_given(GRPC_ARG_HTTP2_MAX_FRAME_SIZE)) {
+    arguments->SetInt(GRPC_ARG_HTTP2_MAX_FRAME_SIZE, 1 << 20);
   }
 }
 

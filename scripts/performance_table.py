@@ -13,7 +13,7 @@ def runs(path):
     for run in data["benchmarks"]:
         if run.get("run_type") != "iteration" or run.get("error_occurred"):
             continue
-        name = run["name"].split("/process_time")[0]
+        name = run["name"].split("/min_time")[0].split("/process_time")[0]
         by_name.setdefault(name, []).append(run)
     return by_name
 
