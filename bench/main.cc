@@ -2,6 +2,7 @@
 // with Google Benchmark, beside same-run raw TCP baselines. gbench's own
 // --benchmark_* flags work unchanged; the flags below choose the target and
 // the scenarios.
+#include <malloc.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -272,9 +273,21 @@ absl::Status Prepare(const ScenarioMatrix& matrix, image_bench::RunLog* log) {
   return absl::OkStatus();
 }
 
+// gRPC reads each socket into freshly allocated buffers. With many streams in
+// flight glibc kept returning that memory to the kernel and faulting it back
+// in: 64 streams made 157,000-192,000 page faults, 0.39-0.57 CPU-s per GB.
+// Keeping freed memory: 55,000-59,000 faults, 0.24 CPU-s per GB, and
+// 2.7-2.8 GB/s instead of 1.5-2.1 once the heap has grown.
+void KeepFreedMemory() {
+  mallopt(M_MMAP_THRESHOLD, 64 << 20);
+  mallopt(M_TRIM_THRESHOLD, 1 << 30);
+  mallopt(M_TOP_PAD, 64 << 20);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  KeepFreedMemory();
   DisplayFlags display;
   std::vector<char*> args = PreParse(argc, argv, &display);
   int arg_count = static_cast<int>(args.size()) - 1;
