@@ -44,18 +44,31 @@ def main(out_dir):
     rows.append(("64 streams x 100 images, 8 connections",
                  "%.2f GB/s" % (rate / 1e9),
                  "%.0f %% of TCP bulk %.2f GB/s" % (100 * rate / tcp_c, tcp_c / 1e9)))
+    rows.append(("  CPU per GB: bench / server",
+                 "%.2f / %.2f s" % (median(many, "bench_cpu_s_per_gb"),
+                                     median(many, "server_cpu_s_per_gb")), ""))
     listed = runs(os.path.join(out_dir, "list.json"))
     rtt = median(listed["Baseline/tcp_ping_pong"], "p50_us")
     one = listed["ListImages/concurrency:1"]
     rows.append(("ListImages, 1 in flight: p50",
                  "%.1f us" % median(one, "p50_us"),
                  "%.2fx TCP round trip %.1f us" % (median(one, "p50_us") / rtt, rtt)))
+    if "Baseline/health_check" in listed:
+        floor = median(listed["Baseline/health_check"], "p50_us")
+        rows.append(("  gRPC floor: Health/Check, 1 in flight: p50",
+                     "%.1f us" % floor,
+                     "ListImages is %.2fx of it" % (median(one, "p50_us") / floor)))
     sixty_four = listed["ListImages/concurrency:64"]
     rows.append(("ListImages, 64 in flight: calls/s, p99",
                  "%.0f /s, %.0f us" % (median(sixty_four, "rpcs_per_second"),
                                        median(sixty_four, "p99_us")), ""))
     with open(os.path.join(out_dir, "server_rss.txt")) as f:
-        rows.append(("server peak RSS", f.read().split(":")[1].strip(), ""))
+        peak_kb = int(f.read().split(":")[1].split()[0])
+    with open(os.path.join(out_dir, "server.log")) as f:
+        image_mb = float(f.read().split(" images, ")[1].split(" MB")[0])
+    rows.append(("server peak RSS (whole run)", "%.1f MB" % (peak_kb / 1e3),
+                 "limit 1.2 x %.1f MB of images + 64 MB = %.1f MB"
+                 % (image_mb, 1.2 * image_mb + 64)))
     width = max(len(r[0]) for r in rows)
     for label, value, baseline in rows:
         print("%-*s  %-22s %s" % (width, label, value, baseline))
