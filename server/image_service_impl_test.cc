@@ -17,8 +17,8 @@
 #include "common/metadata_keys.h"
 #include "gmock/gmock.h"
 #include "grpcpp/grpcpp.h"
-#include "grpcpp/impl/client_unary_call.h"
 #include "gtest/gtest.h"
+#include "health.grpc.pb.h"
 #include "image_service.grpc.pb.h"
 #include "probe_messages.pb.h"
 #include "server/calibration.h"
@@ -358,19 +358,17 @@ TEST_F(ImageServiceTest, ReportsItsCpuTimeOnlyWhenAsked) {
 }
 
 TEST_F(ImageServiceTest, HealthReportsServing) {
+  std::unique_ptr<grpc::health::v1::Health::Stub> health =
+      grpc::health::v1::Health::NewStub(Channel());
   for (const std::string service : {"", "image_service.ImageService"}) {
-    image_server_test::HealthCheckRequest request;
+    grpc::health::v1::HealthCheckRequest request;
     request.set_service(service);
-    image_server_test::HealthCheckResponse response;
+    grpc::health::v1::HealthCheckResponse response;
     grpc::ClientContext context;
-    const grpc::Status status = grpc::internal::BlockingUnaryCall(
-        Channel().get(),
-        grpc::internal::RpcMethod("/grpc.health.v1.Health/Check",
-                                  grpc::internal::RpcMethod::NORMAL_RPC),
-        &context, request, &response);
+    const grpc::Status status = health->Check(&context, request, &response);
     ASSERT_TRUE(status.ok()) << service << ": " << status.error_message();
     EXPECT_EQ(response.status(),
-              image_server_test::HealthCheckResponse::SERVING);
+              grpc::health::v1::HealthCheckResponse::SERVING);
   }
 }
 
