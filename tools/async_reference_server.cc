@@ -1,0 +1,169 @@
+#include "tools/async_reference_server.h"
+
+#include <chrono>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "grpcpp/impl/codegen/proto_utils.h"
+#include "image_service.pb.h"
+
+namespace image_tools {
+namespace {
+
+constexpr char kListImages[] = "/image_service.ImageService/ListImages";
+constexpr char kStreamImages[] = "/image_service.ImageService/StreamImages";
+
+grpc::ByteBuffer Borrow(const std::string& bytes) {
+  const grpc::Slice slice(bytes.data(), bytes.size(),
+                          grpc::Slice::STATIC_SLICE);
+  return grpc::ByteBuffer(&slice, 1);
+}
+
+}  // namespace
+
+// One RPC, driven by the completions of its steps: accept, read the request,
+// then either answer ListImages or write the stream's images one by one.
+class AsyncReferenceServer::Call {
+ public:
+  Call(grpc::AsyncGenericService* service, grpc::ServerCompletionQueue* queue,
+       const Responses* responses)
+      : service_(service),
+        queue_(queue),
+        responses_(responses),
+        stream_(&context_) {
+    service_->RequestCall(&context_, &stream_, queue_, queue_, this);
+  }
+
+  // Returns false once the call is over and can be deleted.
+  bool Proceed(bool ok) {
+    if (!ok) return false;  // Cancelled, or the server is shutting down.
+    switch (step_) {
+      case Step::kAccepted:
+        new Call(service_, queue_, responses_);  // Takes the next call.
+        step_ = Step::kReading;
+        stream_.Read(&request_, this);
+        return true;
+      case Step::kReading:
+        return Answer();
+      case Step::kWriting:
+        if (next_ < order_.size()) {
+          stream_.Write(responses_->images[order_[next_++]], this);
+        } else {
+          Finish(grpc::Status::OK);
+        }
+        return true;
+      case Step::kFinishing:
+        return false;
+    }
+    return false;
+  }
+
+ private:
+  enum class Step { kAccepted, kReading, kWriting, kFinishing };
+
+  bool Answer() {
+    if (context_.method() == kListImages) {
+      step_ = Step::kFinishing;
+      stream_.WriteAndFinish(responses_->list, grpc::WriteOptions(),
+                             grpc::Status::OK, this);
+      return true;
+    }
+    if (context_.method() != kStreamImages) {
+      Finish(grpc::Status(grpc::StatusCode::UNIMPLEMENTED,
+                          absl::StrCat("no method ", context_.method())));
+      return true;
+    }
+    image_service::StreamImagesRequest request;
+    if (!grpc::SerializationTraits<
+             image_service::StreamImagesRequest>::Deserialize(&request_,
+                                                              &request)
+             .ok()) {
+      Finish(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                          "malformed StreamImagesRequest"));
+      return true;
+    }
+    absl::StatusOr<std::vector<int>> order =
+        responses_->store->Resolve(request.image_names());
+    if (!order.ok()) {
+      Finish(grpc::Status(static_cast<grpc::StatusCode>(order.status().code()),
+                          std::string(order.status().message())));
+      return true;
+    }
+    order_ = *std::move(order);
+    step_ = Step::kWriting;
+    return Proceed(true);
+  }
+
+  void Finish(const grpc::Status& status) {
+    step_ = Step::kFinishing;
+    stream_.Finish(status, this);
+  }
+
+  grpc::AsyncGenericService* service_;
+  grpc::ServerCompletionQueue* queue_;
+  const Responses* responses_;
+  grpc::GenericServerContext context_;
+  grpc::GenericServerAsyncReaderWriter stream_;
+  grpc::ByteBuffer request_;
+  Step step_ = Step::kAccepted;
+  std::vector<int> order_;
+  size_t next_ = 0;
+};
+
+absl::StatusOr<std::unique_ptr<AsyncReferenceServer>>
+AsyncReferenceServer::Start(const image_server::ImageStore* store,
+                            const std::string& address) {
+  std::unique_ptr<AsyncReferenceServer> server(new AsyncReferenceServer());
+  Responses& responses = server->responses_;
+  responses.store = store;
+  image_service::ListImagesResponse list;
+  for (const image_server::StoredImage& image : store->images()) {
+    list.add_image_names(image.info.name());
+    *list.add_images() = image.info;
+    responses.images.push_back(Borrow(image.encoded_response));
+  }
+  responses.list_bytes = list.SerializeAsString();
+  responses.list = Borrow(responses.list_bytes);
+
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort(address, grpc::InsecureServerCredentials(),
+                           &server->port_);
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+  builder.RegisterAsyncGenericService(&server->service_);
+  server->queue_ = builder.AddCompletionQueue();
+  server->server_ = builder.BuildAndStart();
+  if (server->server_ == nullptr || server->port_ == 0) {
+    return absl::UnavailableError(
+        absl::StrCat("cannot listen on '", address, "'"));
+  }
+  new Call(&server->service_, server->queue_.get(), &server->responses_);
+  server->thread_ = std::thread(&AsyncReferenceServer::Serve, server.get());
+  return server;
+}
+
+void AsyncReferenceServer::Serve() {
+  void* tag;
+  bool ok;
+  while (queue_->Next(&tag, &ok)) {
+    Call* call = static_cast<Call*>(tag);
+    bool alive;
+    {
+      absl::MutexLock lock(&mutex_);
+      alive = !stopping_ && call->Proceed(ok);
+    }
+    // A call has one step in flight at most, and this was it.
+    if (!alive) delete call;
+  }
+}
+
+AsyncReferenceServer::~AsyncReferenceServer() {
+  {
+    absl::MutexLock lock(&mutex_);
+    stopping_ = true;
+  }
+  server_->Shutdown(std::chrono::system_clock::now());
+  queue_->Shutdown();  // Serve() drains the queue, then returns.
+  thread_.join();
+}
+
+}  // namespace image_tools
