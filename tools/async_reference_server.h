@@ -3,7 +3,8 @@
 // It is not the product (image_server is synchronous by design) but a
 // yardstick: what gRPC itself allows on a machine, so that image_bench's
 // figures for image_server can be read against gRPC's ceiling as well as raw
-// TCP's. No health service, reflection or calibration.
+// TCP's. Health/Check always says SERVING; no Watch, reflection or
+// calibration.
 #ifndef TOOLS_ASYNC_REFERENCE_SERVER_H_
 #define TOOLS_ASYNC_REFERENCE_SERVER_H_
 
@@ -37,6 +38,8 @@ class AsyncReferenceServer {
     std::vector<grpc::ByteBuffer> images;
     std::string list_bytes;
     grpc::ByteBuffer list;
+    std::string serving_bytes;
+    grpc::ByteBuffer serving;
   };
 
  private:

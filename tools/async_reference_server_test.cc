@@ -6,6 +6,7 @@
 #include "gmock/gmock.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
+#include "health.grpc.pb.h"
 #include "image_service.grpc.pb.h"
 #include "server/test_util.h"
 
@@ -81,6 +82,16 @@ TEST_F(AsyncReferenceServerTest, AnUnknownNameIsNotFoundAndNamed) {
   const grpc::Status status = reader->Finish();
   EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
   EXPECT_THAT(status.error_message(), HasSubstr("'cat.jpg'"));
+}
+
+TEST_F(AsyncReferenceServerTest, HealthCheckSaysServing) {
+  auto health = grpc::health::v1::Health::NewStub(
+      grpc::CreateChannel("127.0.0.1:" + std::to_string(server_->port()),
+                          grpc::InsecureChannelCredentials()));
+  grpc::ClientContext context;
+  grpc::health::v1::HealthCheckResponse response;
+  ASSERT_TRUE(health->Check(&context, {}, &response).ok());
+  EXPECT_EQ(response.status(), grpc::health::v1::HealthCheckResponse::SERVING);
 }
 
 TEST_F(AsyncReferenceServerTest, ShutsDownWithAStreamStillOpen) {
