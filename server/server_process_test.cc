@@ -1,7 +1,9 @@
 // The image_server binary as ./run starts it: start-up line, serving, bad
 // input, and SIGTERM with a grace period.
 #include <signal.h>
+#include <unistd.h>
 
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
@@ -74,6 +76,26 @@ TEST(ServerProcessTest, MissingDirectoryIsOneLineAndNonZeroExit) {
   EXPECT_NE(*exit_code, 0);
   EXPECT_EQ(server.err(),
             "image_server: images directory '/no/such/dir' does not exist\n");
+}
+
+TEST(ServerProcessTest, AMissingImageProberIsOneLineAndNonZeroExit) {
+  // The server binary copied alone, without image_prober beside it.
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() /
+      ("image_server_alone_" + std::to_string(getpid()));
+  std::filesystem::create_directories(dir);
+  const std::filesystem::path alone = dir / "image_server";
+  std::filesystem::copy_file(SERVER_BINARY, alone,
+                             std::filesystem::copy_options::overwrite_existing);
+  Subprocess server(alone.string(),
+                    {"--address=127.0.0.1:0", "--images_dir=" IMAGES_DIR});
+  const std::optional<int> exit_code = server.WaitForExit(absl::Seconds(10));
+  std::filesystem::remove_all(dir);
+  ASSERT_TRUE(exit_code.has_value());
+  EXPECT_EQ(*exit_code, 1);
+  EXPECT_EQ(server.err(), "image_server: cannot run the image prober '" +
+                              (dir / "image_prober").string() +
+                              "': No such file or directory\n");
 }
 
 TEST(ServerProcessTest, BadFlagsAreOneLineAndNonZeroExit) {
