@@ -22,6 +22,13 @@ def median(runs_, key):
     return statistics.median(r[key] for r in runs_)
 
 
+def cpu_per_gb(runs_):
+    """Bench / server CPU per GB; the server part only if it reports it."""
+    server = ("%.2f" % median(runs_, "server_cpu_s_per_gb")
+              if all("server_cpu_s_per_gb" in r for r in runs_) else "-")
+    return "%.2f / %s s" % (median(runs_, "bench_cpu_s_per_gb"), server)
+
+
 def main(out_dir):
     rows = []
     single = runs(os.path.join(out_dir, "single.json"))
@@ -34,9 +41,7 @@ def main(out_dir):
     rows.append(("  worst / best connection",
                  "%.2f / %.2f GB/s" % (rates[0] / 1e9, rates[-1] / 1e9),
                  "%.0f %% / %.0f %%" % (100 * rates[0] / tcp, 100 * rates[-1] / tcp)))
-    rows.append(("  CPU per GB: bench / server",
-                 "%.2f / %.2f s" % (median(stream, "bench_cpu_s_per_gb"),
-                                     median(stream, "server_cpu_s_per_gb")), ""))
+    rows.append(("  CPU per GB: bench / server", cpu_per_gb(stream), ""))
     concurrent = runs(os.path.join(out_dir, "concurrent.json"))
     tcp_c = median(concurrent["Baseline/tcp_bulk"], "bytes_per_second")
     many = concurrent["StreamImages/images_per_stream:100/concurrency:64"]
@@ -44,9 +49,7 @@ def main(out_dir):
     rows.append(("64 streams x 100 images, 8 connections",
                  "%.2f GB/s" % (rate / 1e9),
                  "%.0f %% of TCP bulk %.2f GB/s" % (100 * rate / tcp_c, tcp_c / 1e9)))
-    rows.append(("  CPU per GB: bench / server",
-                 "%.2f / %.2f s" % (median(many, "bench_cpu_s_per_gb"),
-                                     median(many, "server_cpu_s_per_gb")), ""))
+    rows.append(("  CPU per GB: bench / server", cpu_per_gb(many), ""))
     listed = runs(os.path.join(out_dir, "list.json"))
     rtt = median(listed["Baseline/tcp_ping_pong"], "p50_us")
     one = listed["ListImages/concurrency:1"]
