@@ -70,39 +70,36 @@ using BatchRunner =
     std::function<LoadResult(const ScenarioSettings& settings, int64_t rpcs,
                              int concurrency, const Channels& channels)>;
 
-// A thread per call in flight, on the sync API.
-template <typename Worker, typename... Args>
-BatchRunner ThreadPerCall(Args... args) {
-  return [=](const ScenarioSettings& settings, int64_t rpcs, int concurrency,
-             const Channels& channels) {
-    const WorkerFactory factory = [&](int worker) {
-      return std::make_unique<Worker>(channels[worker % channels.size()],
-                                      args...);
-    };
-    return settings.rate > 0 ? RunOpenLoop({rpcs, concurrency, settings.rate,
-                                            settings.arrival, /*seed=*/1},
-                                           factory)
-                             : RunClosedLoop({rpcs, concurrency}, factory);
-  };
-}
-
-// Several calls in flight in closed loop: one thread drives them all
-// (async_load_driver.h). One call runs on its own thread with the sync API,
-// which streamed 10 % faster here (2.2-2.4 against 1.8-2.1 GB/s, same
-// server, four runs of 8-10 connections). Open loop needs the
-// thread-per-call driver's precise start times.
+// How a scenario's calls run. Several in flight in closed loop: one thread
+// drives them all (async_load_driver.h). One in flight: its own thread on the
+// sync API, which streamed 10 % faster here (2.2-2.4 against 1.8-2.1 GB/s,
+// same server, four runs of 8-10 connections). Open loop: a thread per call
+// in flight (load_driver.h), for its precise start times.
 template <typename Slot, typename Worker, typename... Args>
-BatchRunner AsyncInClosedLoop(Args... args) {
+BatchRunner CallRunner(Args... args) {
   return [=](const ScenarioSettings& settings, int64_t rpcs, int concurrency,
              const Channels& channels) {
     if (settings.rate > 0 || concurrency == 1) {
-      return ThreadPerCall<Worker>(args...)(settings, rpcs, concurrency,
-                                            channels);
+      const WorkerFactory workers = [&](int worker) {
+        return std::make_unique<Worker>(channels[worker % channels.size()],
+                                        args...);
+      };
+      return settings.rate > 0 ? RunOpenLoop({rpcs, concurrency, settings.rate,
+                                              settings.arrival, /*seed=*/1},
+                                             workers)
+                               : RunClosedLoop({rpcs, concurrency}, workers);
     }
     return RunAsyncClosedLoop({rpcs, concurrency}, [&](int slot) {
       return std::make_unique<Slot>(channels[slot % channels.size()], args...);
     });
   };
+}
+
+// Fresh connections for `concurrency` calls in flight.
+absl::StatusOr<Channels> Connect(const ScenarioSettings& settings,
+                                 int concurrency) {
+  return ConnectChannels(settings.channel,
+                         std::min(settings.channels, concurrency));
 }
 
 // The first measured run of a scenario in a process used to be its slowest
@@ -113,9 +110,7 @@ BatchRunner AsyncInClosedLoop(Args... args) {
 // starts on fresh connections.
 void WarmUp(const ScenarioSettings& settings, int concurrency,
             const BatchRunner& run_batch) {
-  absl::StatusOr<std::vector<std::shared_ptr<grpc::Channel>>> channels =
-      ConnectChannels(settings.channel,
-                      std::min(settings.channels, concurrency));
+  absl::StatusOr<Channels> channels = Connect(settings, concurrency);
   if (channels.ok()) run_batch(settings, concurrency, concurrency, *channels);
 }
 
@@ -129,9 +124,7 @@ void RunScenario(benchmark::State& state, const ScenarioSettings& settings,
     WarmUp(settings, concurrency, run_batch);
     *warmed_up = true;
   }
-  absl::StatusOr<std::vector<std::shared_ptr<grpc::Channel>>> channels =
-      ConnectChannels(settings.channel,
-                      std::min(settings.channels, concurrency));
+  absl::StatusOr<Channels> channels = Connect(settings, concurrency);
   if (!channels.ok()) {
     state.SkipWithError(std::string(channels.status().message()).c_str());
     return;
@@ -182,7 +175,7 @@ void RegisterListImages(std::shared_ptr<const ScenarioSettings> settings,
           [settings, concurrency, name, warmed_up,
            log](benchmark::State& state) {
             RunScenario(state, *settings, concurrency, RpcShape::kUnary,
-                        AsyncInClosedLoop<ListImagesSlot, ListImagesWorker>(
+                        CallRunner<ListImagesSlot, ListImagesWorker>(
                             settings->listed_images),
                         name, warmed_up.get(), log);
           })
@@ -211,7 +204,7 @@ void RegisterStreamImages(std::shared_ptr<const ScenarioSettings> settings,
            warmed_up](benchmark::State& state) {
             RunScenario(
                 state, *settings, concurrency, RpcShape::kStream,
-                AsyncInClosedLoop<StreamImagesSlot, StreamImagesWorker>(
+                CallRunner<StreamImagesSlot, StreamImagesWorker>(
                     request.get(), settings->verify ? verifier.get() : nullptr,
                     settings->decode),
                 name, warmed_up.get(), log);

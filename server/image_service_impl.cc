@@ -8,6 +8,7 @@
 #include "absl/time/clock.h"
 #include "common/metadata_keys.h"
 #include "grpcpp/support/method_handler.h"
+#include "server/borrowed_buffer.h"
 
 namespace image_server {
 namespace {
@@ -26,14 +27,6 @@ constexpr char kListImagesMethod[] = "/image_service.ImageService/ListImages";
 constexpr char kStreamImagesMethod[] =
     "/image_service.ImageService/StreamImages";
 
-// A static slice is never copied or freed by gRPC; the caller keeps `bytes`
-// alive for as long as the buffer is in use.
-ByteBuffer BorrowedBuffer(const std::string& bytes) {
-  const grpc::Slice slice(bytes.data(), bytes.size(),
-                          grpc::Slice::STATIC_SLICE);
-  return ByteBuffer(&slice, 1);
-}
-
 }  // namespace
 
 Status ToGrpcStatus(const absl::Status& status) {
@@ -44,15 +37,11 @@ Status ToGrpcStatus(const absl::Status& status) {
 ImageServiceImpl::ImageServiceImpl(const ImageStore* store,
                                    std::optional<Calibration> calibration)
     : store_(store), calibration_(std::move(calibration)) {
-  image_service::ListImagesResponse list;
   encoded_images_.reserve(store->images().size());
   for (const StoredImage& image : store->images()) {
-    list.add_image_names(image.info.name());
-    *list.add_images() = image.info;
     encoded_images_.push_back(BorrowedBuffer(image.encoded_response));
   }
-  encoded_list_bytes_ = list.SerializeAsString();
-  encoded_list_ = BorrowedBuffer(encoded_list_bytes_);
+  encoded_list_ = BorrowedBuffer(store->encoded_list());
 
   AddMethod(new RpcServiceMethod(
       kListImagesMethod, RpcMethod::NORMAL_RPC,

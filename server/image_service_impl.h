@@ -55,7 +55,6 @@ class ImageServiceImpl final : public grpc::Service {
   // One buffer per store image, sharing the store's bytes without a copy.
   std::vector<grpc::ByteBuffer> encoded_images_;
   grpc::ByteBuffer encoded_list_;
-  std::string encoded_list_bytes_;
 
   std::atomic<int64_t> streams_started_{0};
   std::atomic<int64_t> streams_active_{0};

@@ -228,10 +228,15 @@ absl::StatusOr<ImageStore> ImageStore::Load(const std::string& directory,
             [](const SkippedFile& a, const SkippedFile& b) {
               return a.name < b.name;
             });
+  image_service::ListImagesResponse list;
   for (int i = 0; i < static_cast<int>(store.images_.size()); ++i) {
-    store.index_by_name_[store.images_[i].info.name()] = i;
-    store.total_bytes_ += store.images_[i].info.size_in_bytes();
+    const image_service::ImageInfo& info = store.images_[i].info;
+    store.index_by_name_[info.name()] = i;
+    store.total_bytes_ += info.size_in_bytes();
+    list.add_image_names(info.name());
+    *list.add_images() = info;
   }
+  store.encoded_list_ = list.SerializeAsString();
   // Loading freed a file buffer per image; hand that memory back.
   malloc_trim(0);
   store.load_time_ = absl::Now() - start;

@@ -50,6 +50,8 @@ class ImageStore {
   const std::vector<StoredImage>& images() const { return images_; }
   const std::vector<SkippedFile>& skipped() const { return skipped_; }
   int64_t total_bytes() const { return total_bytes_; }
+  // The serialized ListImagesResponse: every name, with its ImageInfo.
+  const std::string& encoded_list() const { return encoded_list_; }
   absl::Duration load_time() const { return load_time_; }
 
   // Indices into images() in request order, duplicates kept; an empty request
@@ -62,6 +64,7 @@ class ImageStore {
   std::vector<SkippedFile> skipped_;
   absl::flat_hash_map<std::string, int> index_by_name_;
   int64_t total_bytes_ = 0;
+  std::string encoded_list_;
   absl::Duration load_time_;
 };
 

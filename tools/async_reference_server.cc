@@ -7,6 +7,7 @@
 #include "grpcpp/impl/codegen/proto_utils.h"
 #include "health.pb.h"
 #include "image_service.pb.h"
+#include "server/borrowed_buffer.h"
 
 namespace image_tools {
 namespace {
@@ -16,12 +17,6 @@ constexpr char kStreamImages[] = "/image_service.ImageService/StreamImages";
 // Answered SERVING for any service, so image_bench's gRPC floor
 // (Baseline/health_check) measures this server too.
 constexpr char kHealthCheck[] = "/grpc.health.v1.Health/Check";
-
-grpc::ByteBuffer Borrow(const std::string& bytes) {
-  const grpc::Slice slice(bytes.data(), bytes.size(),
-                          grpc::Slice::STATIC_SLICE);
-  return grpc::ByteBuffer(&slice, 1);
-}
 
 }  // namespace
 
@@ -122,18 +117,15 @@ AsyncReferenceServer::Start(const image_server::ImageStore* store,
   std::unique_ptr<AsyncReferenceServer> server(new AsyncReferenceServer());
   Responses& responses = server->responses_;
   responses.store = store;
-  image_service::ListImagesResponse list;
   for (const image_server::StoredImage& image : store->images()) {
-    list.add_image_names(image.info.name());
-    *list.add_images() = image.info;
-    responses.images.push_back(Borrow(image.encoded_response));
+    responses.images.push_back(
+        image_server::BorrowedBuffer(image.encoded_response));
   }
-  responses.list_bytes = list.SerializeAsString();
-  responses.list = Borrow(responses.list_bytes);
+  responses.list = image_server::BorrowedBuffer(store->encoded_list());
   grpc::health::v1::HealthCheckResponse serving;
   serving.set_status(grpc::health::v1::HealthCheckResponse::SERVING);
   responses.serving_bytes = serving.SerializeAsString();
-  responses.serving = Borrow(responses.serving_bytes);
+  responses.serving = image_server::BorrowedBuffer(responses.serving_bytes);
 
   grpc::ServerBuilder builder;
   builder.AddListeningPort(address, grpc::InsecureServerCredentials(),

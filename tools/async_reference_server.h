@@ -36,7 +36,6 @@ class AsyncReferenceServer {
   struct Responses {
     const image_server::ImageStore* store = nullptr;
     std::vector<grpc::ByteBuffer> images;
-    std::string list_bytes;
     grpc::ByteBuffer list;
     std::string serving_bytes;
     grpc::ByteBuffer serving;
