@@ -114,7 +114,13 @@ bool StreamReceiver::Decodes() {
   image_.CopyContent(&decode_buffer_);
   const cv::Mat wrapped(1, static_cast<int>(decode_buffer_.size()), CV_8UC1,
                         decode_buffer_.data());
-  return !cv::imdecode(wrapped, cv::IMREAD_UNCHANGED).empty();
+  // Some of OpenCV's decoders throw on corrupt input instead of returning
+  // nothing; either way it is an error to report, not a crash.
+  try {
+    return !cv::imdecode(wrapped, cv::IMREAD_UNCHANGED).empty();
+  } catch (const cv::Exception&) {
+    return false;
+  }
 }
 
 StreamImagesWorker::StreamImagesWorker(

@@ -9,12 +9,13 @@
 namespace image_bench {
 namespace {
 
-// Runs `call(worker, ticket)` for every ticket below `rpcs` on `concurrency`
-// threads, each taking the next ticket when it is free.
-LoadResult RunWorkers(int64_t rpcs, int concurrency,
-                      const WorkerFactory& factory,
-                      const std::function<void(RpcWorker&, int64_t, RpcStats&,
-                                               int64_t& late)>& call) {
+// Runs `call(worker, ticket, start)` for every ticket below `rpcs` on
+// `concurrency` threads, each taking the next ticket when it is free. `start`
+// is when the run began, after the workers were made.
+LoadResult RunWorkers(
+    int64_t rpcs, int concurrency, const WorkerFactory& factory,
+    const std::function<void(RpcWorker&, int64_t, absl::Time, RpcStats&,
+                             int64_t& late)>& call) {
   const int workers = static_cast<int>(
       std::max<int64_t>(1, std::min<int64_t>(concurrency, rpcs)));
   std::vector<std::unique_ptr<RpcWorker>> slots;
@@ -28,7 +29,7 @@ LoadResult RunWorkers(int64_t rpcs, int concurrency,
   for (int i = 0; i < workers; ++i) {
     threads.emplace_back([&, i] {
       for (int64_t ticket = next++; ticket < rpcs; ticket = next++) {
-        call(*slots[i], ticket, stats[i], late[i]);
+        call(*slots[i], ticket, start, stats[i], late[i]);
       }
     });
   }
@@ -47,9 +48,8 @@ LoadResult RunWorkers(int64_t rpcs, int concurrency,
 
 LoadResult RunClosedLoop(const LoadPlan& plan, const WorkerFactory& factory) {
   return RunWorkers(plan.rpcs, plan.concurrency, factory,
-                    [](RpcWorker& worker, int64_t, RpcStats& stats, int64_t&) {
-                      worker.Call(absl::Now(), &stats);
-                    });
+                    [](RpcWorker& worker, int64_t, absl::Time, RpcStats& stats,
+                       int64_t&) { worker.Call(absl::Now(), &stats); });
 }
 
 std::vector<absl::Duration> ArrivalSchedule(const OpenLoopPlan& plan) {
@@ -68,19 +68,20 @@ std::vector<absl::Duration> ArrivalSchedule(const OpenLoopPlan& plan) {
 
 LoadResult RunOpenLoop(const OpenLoopPlan& plan, const WorkerFactory& factory) {
   const std::vector<absl::Duration> schedule = ArrivalSchedule(plan);
-  const absl::Time start = absl::Now();
-  return RunWorkers(
-      plan.rpcs, plan.concurrency, factory,
-      [&](RpcWorker& worker, int64_t ticket, RpcStats& stats, int64_t& late) {
-        const absl::Time intended = start + schedule[ticket];
-        const absl::Time now = absl::Now();
-        if (now < intended) {
-          absl::SleepFor(intended - now);
-        } else if (now - intended > kLateStart) {
-          ++late;
-        }
-        worker.Call(intended, &stats);
-      });
+  // The schedule starts with the run, not before the workers exist: making
+  // them first would have counted the first calls late.
+  return RunWorkers(plan.rpcs, plan.concurrency, factory,
+                    [&](RpcWorker& worker, int64_t ticket, absl::Time start,
+                        RpcStats& stats, int64_t& late) {
+                      const absl::Time intended = start + schedule[ticket];
+                      const absl::Time now = absl::Now();
+                      if (now < intended) {
+                        absl::SleepFor(intended - now);
+                      } else if (now - intended > kLateStart) {
+                        ++late;
+                      }
+                      worker.Call(intended, &stats);
+                    });
 }
 
 }  // namespace image_bench
