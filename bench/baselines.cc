@@ -48,17 +48,7 @@ void TcpPingPongRoundTrips(benchmark::State& state) {
   if (!peer.ok()) return SkipWith(state, peer.status());
   absl::StatusOr<TcpPingPong> client = TcpPingPong::Connect((*peer)->port());
   if (!client.ok()) return SkipWith(state, client.status());
-  LatencyHistogram round_trips;
-  for (auto _ : state) {
-    const absl::Time start = absl::Now();
-    const absl::Status status = client->RoundTrip();
-    const absl::Duration elapsed = absl::Now() - start;
-    state.SetIterationTime(absl::ToDoubleSeconds(elapsed));
-    round_trips.RecordDuration(elapsed);
-    if (!status.ok()) return SkipWith(state, status);
-  }
-  state.counters["p50_us"] = round_trips.ValueAtPercentile(50) / 1000.0;
-  state.counters["p99_us"] = round_trips.ValueAtPercentile(99) / 1000.0;
+  TimeRoundTrips(state, [&] { return client->RoundTrip(); });
 }
 
 StreamImagesResponse ResponseFor(const Image& image) {
@@ -104,6 +94,21 @@ void Decode(benchmark::State& state, const Image& image) {
 }
 
 }  // namespace
+
+void TimeRoundTrips(benchmark::State& state,
+                    absl::FunctionRef<absl::Status()> round_trip) {
+  LatencyHistogram round_trips;
+  for (auto _ : state) {
+    const absl::Time start = absl::Now();
+    const absl::Status status = round_trip();
+    const absl::Duration elapsed = absl::Now() - start;
+    state.SetIterationTime(absl::ToDoubleSeconds(elapsed));
+    round_trips.RecordDuration(elapsed);
+    if (!status.ok()) return SkipWith(state, status);
+  }
+  state.counters["p50_us"] = round_trips.ValueAtPercentile(50) / 1000.0;
+  state.counters["p99_us"] = round_trips.ValueAtPercentile(99) / 1000.0;
+}
 
 void RegisterTcpBaselines(std::shared_ptr<const std::vector<Image>> images) {
   auto payload = std::make_shared<std::string>();

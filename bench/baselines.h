@@ -7,6 +7,9 @@
 #include <memory>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
+#include "absl/status/status.h"
+#include "benchmark/benchmark.h"
 #include "image_service.pb.h"
 
 namespace image_bench {
@@ -16,6 +19,11 @@ inline constexpr char kTcpPingPongName[] = "Baseline/tcp_ping_pong";
 
 // `images` are the reference copies; their bytes are what the bulk transfer
 // sends.
+// Times `round_trip` once per gbench iteration (manual time) and exports its
+// p50_us and p99_us; the first failure skips the run with its message.
+void TimeRoundTrips(benchmark::State& state,
+                    absl::FunctionRef<absl::Status()> round_trip);
+
 void RegisterTcpBaselines(
     std::shared_ptr<const std::vector<image_service::Image>> images);
 

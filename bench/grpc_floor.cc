@@ -4,7 +4,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "bench/latency_histogram.h"
+#include "bench/baselines.h"
 #include "benchmark/benchmark.h"
 
 namespace image_bench {
@@ -38,19 +38,7 @@ void HealthCheckRoundTrips(benchmark::State& state,
         std::string(channels.status().message()).c_str());
   }
   HealthCheckCaller caller(channels->front());
-  LatencyHistogram round_trips;
-  for (auto _ : state) {
-    const absl::Time start = absl::Now();
-    const absl::Status status = caller.Call();
-    const absl::Duration elapsed = absl::Now() - start;
-    state.SetIterationTime(absl::ToDoubleSeconds(elapsed));
-    round_trips.RecordDuration(elapsed);
-    if (!status.ok()) {
-      return state.SkipWithError(std::string(status.message()).c_str());
-    }
-  }
-  state.counters["p50_us"] = round_trips.ValueAtPercentile(50) / 1000.0;
-  state.counters["p99_us"] = round_trips.ValueAtPercentile(99) / 1000.0;
+  TimeRoundTrips(state, [&] { return caller.Call(); });
 }
 
 }  // namespace

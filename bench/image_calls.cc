@@ -132,7 +132,6 @@ StreamImagesWorker::StreamImagesWorker(
       // the method-name lookup.
       method_(kStreamImagesMethod, grpc::internal::RpcMethod::SERVER_STREAMING,
               channel_),
-      request_(request),
       receiver_(request, verifier, decode) {}
 
 void StreamImagesWorker::Call(absl::Time intended_start, RpcStats* stats) {
@@ -140,7 +139,7 @@ void StreamImagesWorker::Call(absl::Time intended_start, RpcStats* stats) {
   const absl::Time start = absl::Now();
   std::unique_ptr<grpc::ClientReader<grpc::ByteBuffer>> reader(
       grpc::internal::ClientReaderFactory<grpc::ByteBuffer>::Create(
-          channel_.get(), method_, &context, *request_));
+          channel_.get(), method_, &context, receiver_.request()));
   receiver_.Begin(start);
   while (reader->Read(&buffer_)) receiver_.Receive(&buffer_, stats);
   const grpc::Status status = reader->Finish();
@@ -158,7 +157,6 @@ StreamImagesSlot::StreamImagesSlot(
     : channel_(std::move(channel)),
       method_(kStreamImagesMethod, grpc::internal::RpcMethod::SERVER_STREAMING,
               channel_),
-      request_(request),
       receiver_(request, verifier, decode) {}
 
 void StreamImagesSlot::Start(grpc::CompletionQueue* cq, void* tag) {
@@ -169,8 +167,8 @@ void StreamImagesSlot::Start(grpc::CompletionQueue* cq, void* tag) {
   receiver_.Begin(absl::Now());
   reader_.reset(
       grpc::internal::ClientAsyncReaderFactory<grpc::ByteBuffer>::Create(
-          channel_.get(), cq, method_, &*context_, *request_, /*start=*/true,
-          tag));
+          channel_.get(), cq, method_, &*context_, receiver_.request(),
+          /*start=*/true, tag));
 }
 
 bool StreamImagesSlot::Proceed(bool ok, RpcStats* stats) {

@@ -69,6 +69,10 @@ class StreamReceiver {
   // The stream ended with `status`; records what went wrong, if anything.
   void End(const grpc::Status& status, RpcStats* stats) const;
 
+  const image_service::StreamImagesRequest& request() const {
+    return *request_;
+  }
+
  private:
   bool Decodes();
 
@@ -92,7 +96,6 @@ class StreamImagesWorker : public RpcWorker {
  private:
   std::shared_ptr<grpc::Channel> channel_;
   const grpc::internal::RpcMethod method_;
-  const image_service::StreamImagesRequest* request_;
   StreamReceiver receiver_;
   grpc::ByteBuffer buffer_;
 };
@@ -110,7 +113,6 @@ class StreamImagesSlot : public AsyncRpcSlot {
 
   std::shared_ptr<grpc::Channel> channel_;
   const grpc::internal::RpcMethod method_;
-  const image_service::StreamImagesRequest* request_;
   StreamReceiver receiver_;
   void* tag_ = nullptr;
   Step step_ = Step::kStarting;

@@ -16,28 +16,6 @@
 namespace image_bench {
 namespace {
 
-const char* CodeName(grpc::StatusCode code) {
-  static const char* const kNames[] = {"OK",
-                                       "CANCELLED",
-                                       "UNKNOWN",
-                                       "INVALID_ARGUMENT",
-                                       "DEADLINE_EXCEEDED",
-                                       "NOT_FOUND",
-                                       "ALREADY_EXISTS",
-                                       "PERMISSION_DENIED",
-                                       "RESOURCE_EXHAUSTED",
-                                       "FAILED_PRECONDITION",
-                                       "ABORTED",
-                                       "OUT_OF_RANGE",
-                                       "UNIMPLEMENTED",
-                                       "INTERNAL",
-                                       "UNAVAILABLE",
-                                       "DATA_LOSS",
-                                       "UNAUTHENTICATED"};
-  const int index = static_cast<int>(code);
-  return index >= 0 && index < 17 ? kNames[index] : "UNKNOWN_CODE";
-}
-
 std::chrono::system_clock::time_point DeadlineAfter(absl::Duration timeout) {
   return absl::ToChronoTime(absl::Now() + timeout);
 }
@@ -68,13 +46,6 @@ void SetDefaultTransportArgs(const std::vector<image_common::GrpcArg>& given,
   }
 }
 
-// A stub on a channel the caller keeps alive.
-std::unique_ptr<image_service::ImageService::Stub> StubFor(
-    grpc::Channel* channel) {
-  return image_service::ImageService::NewStub(
-      std::shared_ptr<grpc::Channel>(channel, [](grpc::Channel*) {}));
-}
-
 absl::Status ToAbsl(const grpc::Status& status) {
   return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
                       DescribeStatus(status));
@@ -82,8 +53,9 @@ absl::Status ToAbsl(const grpc::Status& status) {
 
 }  // namespace
 
-std::optional<absl::Duration> ServerCpuTime(grpc::Channel* channel) {
-  auto stub = StubFor(channel);
+std::optional<absl::Duration> ServerCpuTime(
+    const std::shared_ptr<grpc::Channel>& channel) {
+  auto stub = image_service::ImageService::NewStub(channel);
   grpc::ClientContext context;
   context.set_deadline(DeadlineAfter(absl::Seconds(5)));
   context.AddMetadata(image_common::kWantServerCpuKey, "1");
@@ -111,8 +83,10 @@ absl::Duration ProcessCpuTime() {
 }
 
 std::string DescribeStatus(const grpc::Status& status) {
-  return absl::StrCat(CodeName(status.error_code()), ": ",
-                      status.error_message());
+  // absl and gRPC share the canonical code numbers.
+  return absl::StrCat(absl::StatusCodeToString(
+                          static_cast<absl::StatusCode>(status.error_code())),
+                      ": ", status.error_message());
 }
 
 bool IsLoopbackTarget(const std::string& target) {
@@ -152,8 +126,8 @@ absl::StatusOr<std::vector<std::shared_ptr<grpc::Channel>>> ConnectChannels(
 }
 
 absl::StatusOr<image_service::ListImagesResponse> ListImages(
-    grpc::Channel* channel, absl::Duration timeout) {
-  auto stub = StubFor(channel);
+    const std::shared_ptr<grpc::Channel>& channel, absl::Duration timeout) {
+  auto stub = image_service::ImageService::NewStub(channel);
   grpc::ClientContext context;
   context.set_deadline(DeadlineAfter(timeout));
   image_service::ListImagesResponse response;
@@ -164,9 +138,9 @@ absl::StatusOr<image_service::ListImagesResponse> ListImages(
 }
 
 absl::StatusOr<std::vector<image_service::Image>> FetchImages(
-    grpc::Channel* channel, const std::vector<std::string>& names,
-    absl::Duration timeout) {
-  auto stub = StubFor(channel);
+    const std::shared_ptr<grpc::Channel>& channel,
+    const std::vector<std::string>& names, absl::Duration timeout) {
+  auto stub = image_service::ImageService::NewStub(channel);
   image_service::StreamImagesRequest request;
   for (const std::string& name : names) request.add_image_names(name);
   grpc::ClientContext context;

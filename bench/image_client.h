@@ -29,16 +29,17 @@ absl::StatusOr<std::vector<std::shared_ptr<grpc::Channel>>> ConnectChannels(
     const ChannelOptions& options, int count);
 
 absl::StatusOr<image_service::ListImagesResponse> ListImages(
-    grpc::Channel* channel, absl::Duration timeout);
+    const std::shared_ptr<grpc::Channel>& channel, absl::Duration timeout);
 
 // Streams each of `names` once.
 absl::StatusOr<std::vector<image_service::Image>> FetchImages(
-    grpc::Channel* channel, const std::vector<std::string>& names,
-    absl::Duration timeout);
+    const std::shared_ptr<grpc::Channel>& channel,
+    const std::vector<std::string>& names, absl::Duration timeout);
 
 // The server's process CPU time, from a ListImages call's trailing metadata;
 // nullopt when the server does not report it (or the call fails).
-std::optional<absl::Duration> ServerCpuTime(grpc::Channel* channel);
+std::optional<absl::Duration> ServerCpuTime(
+    const std::shared_ptr<grpc::Channel>& channel);
 
 // This process's CPU time, all threads.
 absl::Duration ProcessCpuTime();

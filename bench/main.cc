@@ -237,7 +237,7 @@ absl::Status Prepare(const ScenarioMatrix& matrix, image_bench::RunLog* log) {
   absl::StatusOr<std::vector<std::shared_ptr<grpc::Channel>>> channels =
       image_bench::ConnectChannels(settings->channel, 1);
   if (!channels.ok()) return channels.status();
-  grpc::Channel* channel = channels->front().get();
+  const std::shared_ptr<grpc::Channel>& channel = channels->front();
   absl::StatusOr<image_service::ListImagesResponse> listed =
       image_bench::ListImages(channel, absl::Seconds(30));
   if (!listed.ok()) return listed.status();

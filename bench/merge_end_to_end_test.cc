@@ -8,7 +8,6 @@
 #include <fstream>
 #include <optional>
 #include <random>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -16,12 +15,14 @@
 #include "bench/recorded_runs.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "testing/bench_json.h"
 #include "testing/subprocess.h"
 
 namespace image_bench {
 namespace {
 
 namespace fs = std::filesystem;
+using ::image_testing::ReadFile;
 using ::image_testing::Subprocess;
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
@@ -52,13 +53,6 @@ class MergeEndToEndTest : public ::testing::Test {
 
   fs::path dir_;
 };
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream file(path, std::ios::binary);
-  std::stringstream text;
-  text << file.rdbuf();
-  return text.str();
-}
 
 // Lognormal latencies, as a real run has; streams also get images and bytes.
 RecordedRun MakeRun(const std::string& name, int seed, int rpcs,

@@ -97,10 +97,6 @@ Spread SpreadOf(const std::vector<double>& values) {
   return spread;
 }
 
-double CoefficientOfVariation(const std::vector<double>& values) {
-  return SpreadOf(values).cv;
-}
-
 std::string RepeatabilitySummary(const RepeatabilityInputs& inputs) {
   const std::vector<Row> rows = Rows(inputs);
   if (rows.empty()) return "";

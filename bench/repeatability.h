@@ -29,10 +29,6 @@ struct Spread {
 
 Spread SpreadOf(const std::vector<double>& values);
 
-// Same definition as gbench's "cv" aggregate (a fraction, shown as %), with
-// the signature Benchmark::ComputeStatistics takes.
-double CoefficientOfVariation(const std::vector<double>& values);
-
 struct RepeatabilityInputs {
   // Benchmark names (as in EfficiencyInputs) in the order they ran.
   std::vector<std::string> names;

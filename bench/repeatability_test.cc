@@ -28,16 +28,16 @@ TEST(RepeatabilityTest, SpreadUsesSampleStddevLikeGbench) {
   EXPECT_DOUBLE_EQ(spread.cv, std::sqrt(32.0 / 7) / 5);
 }
 
-TEST(RepeatabilityTest, CoefficientOfVariationIsAFraction) {
-  EXPECT_DOUBLE_EQ(CoefficientOfVariation({90, 110}), std::sqrt(200.0) / 100);
-  EXPECT_EQ(CoefficientOfVariation({100, 100, 100}), 0);
+TEST(RepeatabilityTest, CvIsAFraction) {
+  EXPECT_DOUBLE_EQ(SpreadOf({90, 110}).cv, std::sqrt(200.0) / 100);
+  EXPECT_EQ(SpreadOf({100, 100, 100}).cv, 0);
 }
 
 TEST(RepeatabilityTest, NoSpreadFromFewerThanTwoSamplesOrAZeroMean) {
-  EXPECT_EQ(CoefficientOfVariation({}), 0);
-  EXPECT_EQ(CoefficientOfVariation({42}), 0);
+  EXPECT_EQ(SpreadOf({}).cv, 0);
+  EXPECT_EQ(SpreadOf({42}).cv, 0);
   EXPECT_EQ(SpreadOf({42}).stddev, 0);
-  EXPECT_EQ(CoefficientOfVariation({0, 0}), 0);
+  EXPECT_EQ(SpreadOf({0, 0}).cv, 0);
 }
 
 RepeatabilityInputs QuietInputs() {

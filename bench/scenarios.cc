@@ -22,7 +22,7 @@ struct CpuClock {
   std::optional<absl::Duration> server;
 };
 
-CpuClock ReadCpu(grpc::Channel* channel) {
+CpuClock ReadCpu(const std::shared_ptr<grpc::Channel>& channel) {
   return {ProcessCpuTime(), ServerCpuTime(channel)};
 }
 
@@ -130,15 +130,14 @@ void RunScenario(benchmark::State& state, const ScenarioSettings& settings,
     return;
   }
   const int64_t batch = std::max<int64_t>(state.max_iterations, concurrency);
-  const CpuClock cpu_before = ReadCpu(channels->front().get());
+  const CpuClock cpu_before = ReadCpu(channels->front());
   LoadResult result;
   while (state.KeepRunningBatch(batch)) {
     result = run_batch(settings, batch, concurrency, *channels);
     state.SetIterationTime(absl::ToDoubleSeconds(result.wall));
   }
   ExportCounters(result, shape, settings.rate, state);
-  ExportCpuCost(cpu_before, ReadCpu(channels->front().get()), result, shape,
-                state);
+  ExportCpuCost(cpu_before, ReadCpu(channels->front()), result, shape, state);
   if (settings.rate > 0) WarnIfBehind(name, result, settings.rate);
   if (result.stats.errors > 0) {
     state.SkipWithError(absl::StrCat(result.stats.errors, " errors against ",

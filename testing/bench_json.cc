@@ -12,7 +12,7 @@
 namespace image_testing {
 
 std::string ReadFile(const std::string& path) {
-  std::ifstream file(path);
+  std::ifstream file(path, std::ios::binary);
   std::stringstream text;
   text << file.rdbuf();
   return text.str();
