@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "bench/image_client.h"
+#include "common/method_names.h"
 #include "grpcpp/support/async_stream.h"
 #include "grpcpp/support/sync_stream.h"
 #include "opencv2/core.hpp"
@@ -14,8 +15,7 @@ namespace {
 
 using image_service::ImageService;
 
-constexpr char kStreamImagesMethod[] =
-    "/image_service.ImageService/StreamImages";
+using image_common::kStreamImagesMethod;
 
 void CheckListImages(const grpc::Status& status,
                      const image_service::ListImagesResponse& response,

@@ -5,9 +5,11 @@
 #define SERVER_BORROWED_BUFFER_H_
 
 #include <string>
+#include <vector>
 
 #include "grpcpp/support/byte_buffer.h"
 #include "grpcpp/support/slice.h"
+#include "server/image_store.h"
 
 namespace image_server {
 
@@ -15,6 +17,17 @@ inline grpc::ByteBuffer BorrowedBuffer(const std::string& bytes) {
   const grpc::Slice slice(bytes.data(), bytes.size(),
                           grpc::Slice::STATIC_SLICE);
   return grpc::ByteBuffer(&slice, 1);
+}
+
+// Each store image's encoded StreamImagesResponse, in store order.
+inline std::vector<grpc::ByteBuffer> BorrowedImageBuffers(
+    const ImageStore& store) {
+  std::vector<grpc::ByteBuffer> buffers;
+  buffers.reserve(store.images().size());
+  for (const StoredImage& image : store.images()) {
+    buffers.push_back(BorrowedBuffer(image.encoded_response));
+  }
+  return buffers;
 }
 
 }  // namespace image_server

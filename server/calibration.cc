@@ -71,8 +71,7 @@ std::string DescribeCalibration(const CalibrationOptions& options) {
 
 Calibration::Calibration(const CalibrationOptions& options,
                          absl::Time server_start)
-    : options_(options),
-      server_start_(server_start),
+    : server_start_(server_start),
       delay_per_call_(absl::Milliseconds(options.delay_per_call_ms)),
       delay_per_image_(absl::Milliseconds(options.delay_per_image_ms)),
       stall_(absl::Milliseconds(options.stall_ms)),

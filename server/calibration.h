@@ -42,8 +42,6 @@ class Calibration {
  public:
   Calibration(const CalibrationOptions& options, absl::Time server_start);
 
-  const CalibrationOptions& options() const { return options_; }
-
   // `ready` itself, or the end of the stall window that holds it.
   absl::Time AfterStall(absl::Time ready) const;
   // When a call that arrived at `arrival` may answer.
@@ -52,7 +50,6 @@ class Calibration {
   absl::Time ImageDeadline(absl::Time ready) const;
 
  private:
-  CalibrationOptions options_;
   absl::Time server_start_;
   absl::Duration delay_per_call_;
   absl::Duration delay_per_image_;

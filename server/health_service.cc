@@ -46,32 +46,31 @@ grpc::Status HealthService::Check(grpc::ServerContext* /*context*/,
   return grpc::Status::OK;
 }
 
-bool HealthService::WaitForChange(const std::string& service,
-                                  ServingStatus last,
-                                  grpc::ServerContext* context) {
+std::optional<HealthService::ServingStatus> HealthService::WaitForChange(
+    const std::string& service, ServingStatus last,
+    grpc::ServerContext* context) {
   absl::MutexLock lock(&mutex_);
   while (StatusOf(service) == last) {
-    if (shut_down_ || context->IsCancelled()) return false;
+    if (shut_down_ || context->IsCancelled()) return std::nullopt;
     changed_.WaitWithTimeout(&mutex_, cancel_poll_);
   }
-  return !context->IsCancelled();
+  if (context->IsCancelled()) return std::nullopt;
+  return StatusOf(service);
 }
 
 grpc::Status HealthService::Watch(
     grpc::ServerContext* context, const HealthCheckRequest* request,
     grpc::ServerWriter<HealthCheckResponse>* writer) {
-  ServingStatus status;
+  std::optional<ServingStatus> status;
   {
     absl::MutexLock lock(&mutex_);
     status = StatusOf(request->service());
   }
-  while (true) {
+  while (status.has_value()) {
     HealthCheckResponse response;
-    response.set_status(status);
+    response.set_status(*status);
     if (!writer->Write(response)) break;
-    if (!WaitForChange(request->service(), status, context)) break;
-    absl::MutexLock lock(&mutex_);
-    status = StatusOf(request->service());
+    status = WaitForChange(request->service(), *status, context);
   }
   if (context->IsCancelled()) {
     return grpc::Status(grpc::StatusCode::CANCELLED, "the client went away");

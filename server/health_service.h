@@ -6,6 +6,7 @@
 #ifndef SERVER_HEALTH_SERVICE_H_
 #define SERVER_HEALTH_SERVICE_H_
 
+#include <optional>
 #include <string>
 
 #include "absl/container/flat_hash_map.h"
@@ -41,10 +42,11 @@ class HealthService final : public grpc::health::v1::Health::Service {
  private:
   ServingStatus StatusOf(const std::string& service) const
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
-  // Waits until `service`'s status differs from `last`, the service shuts
-  // down, or the call is cancelled; false for the last two.
-  bool WaitForChange(const std::string& service, ServingStatus last,
-                     grpc::ServerContext* context);
+  // Waits until `service`'s status differs from `last` and returns it;
+  // nullopt once the service shuts down or the call is cancelled.
+  std::optional<ServingStatus> WaitForChange(const std::string& service,
+                                             ServingStatus last,
+                                             grpc::ServerContext* context);
 
   const absl::Duration cancel_poll_;
   mutable absl::Mutex mutex_;

@@ -7,8 +7,10 @@
 #include "absl/cleanup/cleanup.h"
 #include "absl/time/clock.h"
 #include "common/metadata_keys.h"
+#include "common/method_names.h"
 #include "grpcpp/support/method_handler.h"
 #include "server/borrowed_buffer.h"
+#include "server/grpc_status.h"
 
 namespace image_server {
 namespace {
@@ -23,26 +25,17 @@ using grpc::internal::RpcServiceMethod;
 using image_service::ListImagesRequest;
 using image_service::StreamImagesRequest;
 
-constexpr char kListImagesMethod[] = "/image_service.ImageService/ListImages";
-constexpr char kStreamImagesMethod[] =
-    "/image_service.ImageService/StreamImages";
+using image_common::kListImagesMethod;
+using image_common::kStreamImagesMethod;
 
 }  // namespace
 
-Status ToGrpcStatus(const absl::Status& status) {
-  return Status(static_cast<StatusCode>(status.code()),
-                std::string(status.message()));
-}
-
 ImageServiceImpl::ImageServiceImpl(const ImageStore* store,
                                    std::optional<Calibration> calibration)
-    : store_(store), calibration_(std::move(calibration)) {
-  encoded_images_.reserve(store->images().size());
-  for (const StoredImage& image : store->images()) {
-    encoded_images_.push_back(BorrowedBuffer(image.encoded_response));
-  }
-  encoded_list_ = BorrowedBuffer(store->encoded_list());
-
+    : store_(store),
+      calibration_(std::move(calibration)),
+      encoded_images_(BorrowedImageBuffers(*store)),
+      encoded_list_(BorrowedBuffer(store->encoded_list())) {
   AddMethod(new RpcServiceMethod(
       kListImagesMethod, RpcMethod::NORMAL_RPC,
       new grpc::internal::RpcMethodHandler<ImageServiceImpl, ListImagesRequest,
@@ -69,22 +62,21 @@ ServiceCounters ImageServiceImpl::counters() const {
           streams_cancelled_.load(), images_sent_.load()};
 }
 
-// Timed from the handler's start, before any of its work, so that a client
+// Called at the handler's start, before any of its work, so that a client
 // sees exactly the delay on top of the usual service time.
-bool ImageServiceImpl::WaitBeforeCall(ServerContext* context) const {
-  return WaitUntil(calibration_->CallDeadline(absl::Now()),
-                   [context] { return context->IsCancelled(); });
-}
-
-bool ImageServiceImpl::WaitBeforeImage(ServerContext* context) const {
-  return WaitUntil(calibration_->ImageDeadline(absl::Now()),
+bool ImageServiceImpl::CalibrationWait(ServerContext* context,
+                                       Before before) const {
+  if (!calibration_.has_value()) return true;
+  const absl::Time now = absl::Now();
+  return WaitUntil(before == Before::kCall ? calibration_->CallDeadline(now)
+                                           : calibration_->ImageDeadline(now),
                    [context] { return context->IsCancelled(); });
 }
 
 Status ImageServiceImpl::ListImages(ServerContext* context,
                                     const ListImagesRequest* /*request*/,
                                     ByteBuffer* response) {
-  if (calibration_.has_value() && !WaitBeforeCall(context)) {
+  if (!CalibrationWait(context, Before::kCall)) {
     return Status(StatusCode::CANCELLED,
                   "cancelled during a calibration delay");
   }
@@ -105,7 +97,7 @@ Status ImageServiceImpl::StreamImages(ServerContext* context,
   ++streams_started_;
   ++streams_active_;
   const absl::Cleanup ended = [this] { --streams_active_; };
-  if (calibration_.has_value() && !WaitBeforeCall(context)) {
+  if (!CalibrationWait(context, Before::kCall)) {
     return StreamEndedEarly();
   }
 
@@ -116,7 +108,7 @@ Status ImageServiceImpl::StreamImages(ServerContext* context,
   if (!order.ok()) return ToGrpcStatus(order.status());
 
   for (const int index : *order) {
-    if (calibration_.has_value() && !WaitBeforeImage(context)) {
+    if (!CalibrationWait(context, Before::kImage)) {
       return StreamEndedEarly();
     }
     // Write fails once the client cancels or the deadline passes; asking

@@ -46,9 +46,11 @@ class ImageServiceImpl final : public grpc::Service {
                             grpc::ServerWriter<grpc::ByteBuffer>* writer);
   grpc::Status StreamEndedEarly();
 
-  // False when the call was cancelled while waiting.
-  bool WaitBeforeCall(grpc::ServerContext* context) const;
-  bool WaitBeforeImage(grpc::ServerContext* context) const;
+  enum class Before { kCall, kImage };
+  // With a calibration, waits as it says before a call's answer or an
+  // image; false when the call was cancelled while waiting. True at once
+  // without one.
+  bool CalibrationWait(grpc::ServerContext* context, Before before) const;
 
   const ImageStore* store_;
   const std::optional<Calibration> calibration_;
@@ -61,9 +63,6 @@ class ImageServiceImpl final : public grpc::Service {
   std::atomic<int64_t> streams_cancelled_{0};
   std::atomic<int64_t> images_sent_{0};
 };
-
-// absl and gRPC share the canonical code numbers.
-grpc::Status ToGrpcStatus(const absl::Status& status);
 
 }  // namespace image_server
 

@@ -184,6 +184,9 @@ int ThreadCount(const LoadOptions& options) {
 
 absl::StatusOr<ImageStore> ImageStore::Load(const std::string& directory,
                                             const LoadOptions& options) {
+  if (!options.make_prober) {
+    return absl::InvalidArgumentError("ImageStore::Load: no prober given");
+  }
   const absl::Time start = absl::Now();
   std::error_code error;
   if (!fs::exists(directory, error)) {
@@ -198,9 +201,6 @@ absl::StatusOr<ImageStore> ImageStore::Load(const std::string& directory,
   absl::StatusOr<DirectoryListing> listing = ListDirectory(root);
   if (!listing.ok()) return listing.status();
 
-  if (!options.make_prober) {
-    return absl::InvalidArgumentError("ImageStore::Load: no prober given");
-  }
   ImageStore store;
   store.skipped_ = std::move(listing->skipped);
   absl::StatusOr<std::vector<absl::StatusOr<StoredImage>>> all =

@@ -51,6 +51,19 @@ absl::StatusOr<bool> ReadExactly(int fd, char* data, size_t size, bool eof_ok) {
   return true;
 }
 
+std::string EncodeProbeReply(const absl::StatusOr<ImageMetadata>& result) {
+  if (!result.ok()) {
+    std::string message(result.status().message());
+    for (char& c : message) {
+      if (c == '\n') c = ' ';
+    }
+    return absl::StrCat("error ", message, "\n");
+  }
+  return absl::StrCat(
+      "ok ", result->width, " ", result->height, " ", result->channels, " ",
+      result->sniffed_format.empty() ? "-" : result->sniffed_format, "\n");
+}
+
 }  // namespace
 
 absl::Status WriteProbeRequest(int fd, absl::string_view bytes) {
@@ -84,19 +97,6 @@ absl::StatusOr<std::optional<std::string>> ReadProbeRequest(int fd) {
   got = ReadExactly(fd, bytes.data(), size, /*eof_ok=*/false);
   if (!got.ok()) return got.status();
   return bytes;
-}
-
-std::string EncodeProbeReply(const absl::StatusOr<ImageMetadata>& result) {
-  if (!result.ok()) {
-    std::string message(result.status().message());
-    for (char& c : message) {
-      if (c == '\n') c = ' ';
-    }
-    return absl::StrCat("error ", message, "\n");
-  }
-  return absl::StrCat(
-      "ok ", result->width, " ", result->height, " ", result->channels, " ",
-      result->sniffed_format.empty() ? "-" : result->sniffed_format, "\n");
 }
 
 absl::Status WriteProbeReply(int fd,

@@ -20,7 +20,6 @@ absl::Status WriteProbeRequest(int fd, absl::string_view bytes);
 absl::StatusOr<std::optional<std::string>> ReadProbeRequest(int fd);
 
 // "ok WIDTH HEIGHT CHANNELS FORMAT\n" ("-" for no format) or "error MESSAGE\n".
-std::string EncodeProbeReply(const absl::StatusOr<ImageMetadata>& result);
 absl::Status WriteProbeReply(int fd,
                              const absl::StatusOr<ImageMetadata>& result);
 // The outer status fails when no well-formed reply arrives (the child died);

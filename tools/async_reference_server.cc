@@ -4,16 +4,18 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "common/method_names.h"
 #include "grpcpp/impl/codegen/proto_utils.h"
 #include "health.pb.h"
 #include "image_service.pb.h"
 #include "server/borrowed_buffer.h"
+#include "server/grpc_status.h"
 
 namespace image_tools {
 namespace {
 
-constexpr char kListImages[] = "/image_service.ImageService/ListImages";
-constexpr char kStreamImages[] = "/image_service.ImageService/StreamImages";
+using image_common::kListImagesMethod;
+using image_common::kStreamImagesMethod;
 // Answered SERVING for any service, so image_bench's gRPC floor
 // (Baseline/health_check) measures this server too.
 constexpr char kHealthCheck[] = "/grpc.health.v1.Health/Check";
@@ -61,15 +63,16 @@ class AsyncReferenceServer::Call {
   enum class Step { kAccepted, kReading, kWriting, kFinishing };
 
   bool Answer() {
-    if (context_.method() == kListImages || context_.method() == kHealthCheck) {
+    if (context_.method() == kListImagesMethod ||
+        context_.method() == kHealthCheck) {
       step_ = Step::kFinishing;
-      stream_.WriteAndFinish(context_.method() == kListImages
+      stream_.WriteAndFinish(context_.method() == kListImagesMethod
                                  ? responses_->list
                                  : responses_->serving,
                              grpc::WriteOptions(), grpc::Status::OK, this);
       return true;
     }
-    if (context_.method() != kStreamImages) {
+    if (context_.method() != kStreamImagesMethod) {
       Finish(grpc::Status(grpc::StatusCode::UNIMPLEMENTED,
                           absl::StrCat("no method ", context_.method())));
       return true;
@@ -86,8 +89,7 @@ class AsyncReferenceServer::Call {
     absl::StatusOr<std::vector<int>> order =
         responses_->store->Resolve(request.image_names());
     if (!order.ok()) {
-      Finish(grpc::Status(static_cast<grpc::StatusCode>(order.status().code()),
-                          std::string(order.status().message())));
+      Finish(image_server::ToGrpcStatus(order.status()));
       return true;
     }
     order_ = *std::move(order);
@@ -117,10 +119,7 @@ AsyncReferenceServer::Start(const image_server::ImageStore* store,
   std::unique_ptr<AsyncReferenceServer> server(new AsyncReferenceServer());
   Responses& responses = server->responses_;
   responses.store = store;
-  for (const image_server::StoredImage& image : store->images()) {
-    responses.images.push_back(
-        image_server::BorrowedBuffer(image.encoded_response));
-  }
+  responses.images = image_server::BorrowedImageBuffers(*store);
   responses.list = image_server::BorrowedBuffer(store->encoded_list());
   grpc::health::v1::HealthCheckResponse serving;
   serving.set_status(grpc::health::v1::HealthCheckResponse::SERVING);

@@ -22,6 +22,7 @@
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
+#include "absl/strings/match.h"
 #include "opencv2/core.hpp"
 #include "opencv2/core/utils/logger.hpp"
 #include "opencv2/imgcodecs.hpp"
@@ -1242,15 +1243,15 @@ void Develop(cv::Mat3b& img, cv::RNG& rng, float grain, float vignette) {
   }
 }
 
-// Adds Gaussian noise to the first `channels` channels of each pixel.
-void AddNoise(cv::Mat& img, cv::RNG& rng, double sigma, int channels) {
+// Adds Gaussian noise to every channel of each pixel.
+void AddNoise(cv::Mat& img, cv::RNG& rng, double sigma) {
   if (sigma <= 0) return;
-  const int step = img.channels();
+  const int channels = img.channels();
   for (int y = 0; y < img.rows; ++y) {
     uchar* row = img.ptr<uchar>(y);
     for (int x = 0; x < img.cols; ++x) {
       for (int c = 0; c < channels; ++c) {
-        uchar& v = row[x * step + c];
+        uchar& v = row[x * channels + c];
         v = cv::saturate_cast<uchar>(v + cvRound(rng.gaussian(sigma)));
       }
     }
@@ -1356,14 +1357,9 @@ cv::Mat Render(const ImageSpec& spec) {
   if (spec.channels == 1) {
     cv::cvtColor(img, out, cv::COLOR_BGR2GRAY);
   }
-  AddNoise(out, rng, spec.noise_sigma, out.channels());
+  AddNoise(out, rng, spec.noise_sigma);
   if (spec.channels == 4) out = WithAlpha(out, rng);
   return out;
-}
-
-bool EndsWith(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() &&
-         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 // Renders and writes one image; on failure returns false with `error` set.
@@ -1378,7 +1374,7 @@ bool Generate(const ImageSpec& spec, const fs::path& out_dir,
     return false;
   }
   std::vector<int> params;
-  if (EndsWith(spec.path, ".jpg")) {
+  if (absl::EndsWith(spec.path, ".jpg")) {
     params = {cv::IMWRITE_JPEG_QUALITY, spec.jpeg_quality};
   } else {
     params = {cv::IMWRITE_PNG_COMPRESSION, 9};
