@@ -1,35 +1,29 @@
 #include "bench/counters.h"
 
+#include <string>
 #include <utility>
-
-#include "absl/strings/str_cat.h"
 
 namespace image_bench {
 namespace {
 
 double Micros(int64_t nanoseconds) { return nanoseconds / 1000.0; }
 
+// p50, p90, p99, p999 and max of `histogram`, each name ending in `suffix`.
 void ExportPercentiles(const LatencyHistogram& histogram,
-                       const std::string& prefix, benchmark::State& state) {
-  state.counters[prefix + "p50_us"] = Micros(histogram.ValueAtPercentile(50));
-  state.counters[prefix + "p90_us"] = Micros(histogram.ValueAtPercentile(90));
-  state.counters[prefix + "p99_us"] = Micros(histogram.ValueAtPercentile(99));
-  state.counters[prefix + "p999_us"] =
-      Micros(histogram.ValueAtPercentile(99.9));
-  state.counters[prefix + "max_us"] = Micros(histogram.max_ns());
+                       const std::string& suffix, benchmark::State& state) {
+  const std::pair<const char*, double> percentiles[] = {
+      {"p50", 50}, {"p90", 90}, {"p99", 99}, {"p999", 99.9}};
+  for (const auto& [name, percentile] : percentiles) {
+    state.counters[name + suffix] =
+        Micros(histogram.ValueAtPercentile(percentile));
+  }
+  state.counters["max" + suffix] = Micros(histogram.max_ns());
 }
 
 void ExportOpenLoop(const LoadResult& result, double requested_rate,
                     benchmark::State& state) {
   const RpcStats& stats = result.stats;
-  const std::pair<const char*, double> percentiles[] = {
-      {"p50", 50}, {"p90", 90}, {"p99", 99}, {"p999", 99.9}};
-  for (const auto& [prefix, percentile] : percentiles) {
-    state.counters[absl::StrCat(prefix, "_uncorrected_us")] =
-        Micros(stats.rpc_latency_uncorrected.ValueAtPercentile(percentile));
-  }
-  state.counters["max_uncorrected_us"] =
-      Micros(stats.rpc_latency_uncorrected.max_ns());
+  ExportPercentiles(stats.rpc_latency_uncorrected, "_uncorrected_us", state);
   state.counters["requested_rate"] = requested_rate;
   state.counters["achieved_rate"] =
       stats.rpcs / absl::ToDoubleSeconds(result.wall);
@@ -42,7 +36,7 @@ void ExportCounters(const LoadResult& result, RpcShape shape,
                     double requested_rate, benchmark::State& state) {
   const RpcStats& stats = result.stats;
   const double seconds = absl::ToDoubleSeconds(result.wall);
-  ExportPercentiles(stats.rpc_latency, "", state);
+  ExportPercentiles(stats.rpc_latency, "_us", state);
   state.counters["rpcs_per_second"] = stats.rpcs / seconds;
   state.counters["errors"] = static_cast<double>(stats.errors);
   if (requested_rate > 0) ExportOpenLoop(result, requested_rate, state);
