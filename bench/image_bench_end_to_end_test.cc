@@ -13,13 +13,15 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "bench/recorded_runs.h"
+#include "bench/report/recorded_runs.h"
+#include "common/file_io.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/struct.pb.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
 #include "image_service.grpc.pb.h"
 #include "testing/bench_json.h"
+#include "testing/scratch_path.h"
 #include "testing/subprocess.h"
 
 namespace image_bench {
@@ -29,9 +31,8 @@ namespace fs = std::filesystem;
 using ::google::protobuf::Struct;
 using ::image_testing::BenchmarksByName;
 using ::image_testing::Number;
-using ::image_testing::ReadFile;
 using ::image_testing::ScratchPath;
-using ::image_testing::StartServer;
+using ::image_testing::ServerProcess;
 using ::image_testing::Subprocess;
 using ::testing::HasSubstr;
 
@@ -64,10 +65,9 @@ void ExpectPercentilesOrdered(const Struct& run) {
 }
 
 TEST(ImageBenchEndToEndTest, JsonCountersArePresentPositiveAndConsistent) {
-  Subprocess server(SERVER_BINARY,
-                    {"--address=127.0.0.1:0", "--images_dir=" IMAGES_DIR});
-  const std::optional<std::string> address = StartServer(server);
-  ASSERT_TRUE(address.has_value()) << server.err();
+  ServerProcess server(SERVER_BINARY, {"--images_dir=" IMAGES_DIR});
+  const std::optional<std::string> address = server.WaitForAddress();
+  ASSERT_TRUE(address.has_value()) << server.process().err();
   const std::string json = ScratchPath("run.json");
   const std::string histograms = ScratchPath("histograms.txt");
 
@@ -83,7 +83,8 @@ TEST(ImageBenchEndToEndTest, JsonCountersArePresentPositiveAndConsistent) {
   ASSERT_TRUE(exit_code.has_value());
   ASSERT_EQ(*exit_code, 0) << bench.err();
   EXPECT_THAT(bench.out(), HasSubstr("Efficiency against raw loopback TCP"));
-  const std::map<std::string, Struct> runs = BenchmarksByName(ReadFile(json));
+  const std::map<std::string, Struct> runs =
+      BenchmarksByName(image_common::ReadFile(json).value_or(""));
   int list_runs = 0, stream_runs = 0, ping_pongs = 0;
   for (const auto& [name, run] : runs) {
     SCOPED_TRACE(name);
@@ -126,7 +127,7 @@ TEST(ImageBenchEndToEndTest, JsonCountersArePresentPositiveAndConsistent) {
   EXPECT_EQ(stream_runs, 4);
 
   absl::StatusOr<std::vector<RecordedRun>> recorded =
-      ParseRecordedRuns(ReadFile(histograms));
+      ParseRecordedRuns(image_common::ReadFile(histograms).value_or(""));
   ASSERT_TRUE(recorded.ok()) << recorded.status();
   EXPECT_EQ(recorded->size(), 6);
   fs::remove(json);
@@ -193,7 +194,8 @@ TEST(ImageBenchEndToEndTest, CorruptedImageIsReportedAsAnError) {
     ASSERT_TRUE(exit_code.has_value());
     EXPECT_NE(*exit_code, 0);
     EXPECT_THAT(bench.err(), HasSubstr("benchmark runs reported errors"));
-    const std::map<std::string, Struct> runs = BenchmarksByName(ReadFile(json));
+    const std::map<std::string, Struct> runs =
+        BenchmarksByName(image_common::ReadFile(json).value_or(""));
     ASSERT_EQ(runs.size(), 1);
     const Struct& run = runs.begin()->second;
     EXPECT_TRUE(run.fields().at("error_occurred").bool_value());

@@ -10,9 +10,11 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/file_io.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "testing/bench_json.h"
+#include "testing/scratch_path.h"
 #include "testing/subprocess.h"
 
 namespace image_bench {
@@ -21,9 +23,8 @@ namespace {
 using ::google::protobuf::Struct;
 using ::image_testing::BenchmarksByName;
 using ::image_testing::Number;
-using ::image_testing::ReadFile;
 using ::image_testing::ScratchPath;
-using ::image_testing::StartServer;
+using ::image_testing::ServerProcess;
 using ::image_testing::Subprocess;
 
 // Runs image_bench against `target` and returns the one ListImages run.
@@ -38,7 +39,8 @@ Struct RunListImages(const std::string& target,
   const std::optional<int> exit_code = bench.WaitForExit(absl::Minutes(2));
   EXPECT_TRUE(exit_code.has_value());
   EXPECT_EQ(exit_code.value_or(-1), 0) << bench.err();
-  const std::map<std::string, Struct> runs = BenchmarksByName(ReadFile(json));
+  const std::map<std::string, Struct> runs =
+      BenchmarksByName(image_common::ReadFile(json).value_or(""));
   EXPECT_EQ(runs.size(), 1);
   return runs.empty() ? Struct() : runs.begin()->second;
 }
@@ -51,13 +53,11 @@ Struct RunListImages(const std::string& target,
 // p50 2204-2236 us, 1 ms delay p50 1176-1217 us), which no client-side code
 // can avoid; a bench that lost or double-counted the delay fails either way.
 TEST(MeasurementTruthTest, AddedDelayShowsInTheP50) {
-  Subprocess plain(SERVER_BINARY,
-                   {"--address=127.0.0.1:0", "--images_dir=" IMAGES_DIR});
-  Subprocess delayed(SERVER_BINARY,
-                     {"--address=127.0.0.1:0", "--images_dir=" IMAGES_DIR,
-                      "--calibration_delay_per_call_ms=2"});
-  const std::optional<std::string> plain_address = StartServer(plain);
-  const std::optional<std::string> delayed_address = StartServer(delayed);
+  ServerProcess plain(SERVER_BINARY, {"--images_dir=" IMAGES_DIR});
+  ServerProcess delayed(SERVER_BINARY, {"--images_dir=" IMAGES_DIR,
+                                        "--calibration_delay_per_call_ms=2"});
+  const std::optional<std::string> plain_address = plain.WaitForAddress();
+  const std::optional<std::string> delayed_address = delayed.WaitForAddress();
   ASSERT_TRUE(plain_address && delayed_address);
   const std::vector<std::string> flags = {"--list_concurrency=1",
                                           "--benchmark_min_time=1"};
@@ -81,18 +81,19 @@ TEST(MeasurementTruthTest, AddedDelayShowsInTheP50) {
 // p99 must show them, while the same calls timed from their actual start, and
 // a closed-loop run, barely notice.
 TEST(MeasurementTruthTest, OpenLoopShowsAStallThatClosedLoopHides) {
-  const std::vector<std::string> stall = {
-      "--address=127.0.0.1:0", "--images_dir=" IMAGES_DIR,
-      "--calibration_stall_ms=200", "--calibration_stall_every_s=5"};
-  Subprocess open_server(SERVER_BINARY, stall);
-  const std::optional<std::string> open_address = StartServer(open_server);
+  const std::vector<std::string> stall = {"--images_dir=" IMAGES_DIR,
+                                          "--calibration_stall_ms=200",
+                                          "--calibration_stall_every_s=5"};
+  ServerProcess open_server(SERVER_BINARY, stall);
+  const std::optional<std::string> open_address = open_server.WaitForAddress();
   ASSERT_TRUE(open_address);
   const Struct open = RunListImages(
       *open_address,
       {"--list_concurrency=4", "--rate=500", "--open_loop_duration_s=10"});
 
-  Subprocess closed_server(SERVER_BINARY, stall);
-  const std::optional<std::string> closed_address = StartServer(closed_server);
+  ServerProcess closed_server(SERVER_BINARY, stall);
+  const std::optional<std::string> closed_address =
+      closed_server.WaitForAddress();
   ASSERT_TRUE(closed_address);
   const Struct closed = RunListImages(
       *closed_address, {"--list_concurrency=4", "--benchmark_min_time=10"});

@@ -67,8 +67,8 @@ def main(out_dir):
                                        median(sixty_four, "p99_us")), ""))
     with open(os.path.join(out_dir, "server_rss.txt")) as f:
         peak_kb = int(f.read().split(":")[1].split()[0])
-    with open(os.path.join(out_dir, "server.log")) as f:
-        image_mb = float(f.read().split(" images, ")[1].split(" MB")[0])
+    with open(os.path.join(out_dir, "list.json")) as f:
+        image_mb = float(json.load(f)["context"]["image_bytes"]) / 1e6
     rows.append(("server peak RSS (whole run)", "%.1f MB" % (peak_kb / 1e3),
                  "limit 1.2 x %.1f MB of images + 64 MB = %.1f MB"
                  % (image_mb, 1.2 * image_mb + 64)))

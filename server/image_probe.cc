@@ -8,6 +8,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/image_decode.h"
 #include "opencv2/core.hpp"
 #include "opencv2/imgcodecs.hpp"
 
@@ -50,17 +51,6 @@ std::optional<JpegFrame> ReadJpegFrame(absl::string_view bytes) {
   return std::nullopt;
 }
 
-cv::Mat Decode(absl::string_view bytes, int flags) {
-  // imdecode does not write to its input; the Mat only wraps the bytes.
-  const cv::Mat wrapped(1, static_cast<int>(bytes.size()), CV_8UC1,
-                        const_cast<char*>(bytes.data()));
-  try {
-    return cv::imdecode(wrapped, flags);
-  } catch (const cv::Exception&) {
-    return cv::Mat();
-  }
-}
-
 absl::Status Undecodable(const std::string& format) {
   if (format.empty()) {
     return absl::InvalidArgumentError("not an image OpenCV can decode");
@@ -71,7 +61,8 @@ absl::Status Undecodable(const std::string& format) {
 absl::StatusOr<ImageMetadata> ProbeJpeg(absl::string_view bytes) {
   const std::optional<JpegFrame> frame = ReadJpegFrame(bytes);
   if (!frame || frame->width <= 0 || frame->height <= 0 ||
-      Decode(bytes, cv::IMREAD_REDUCED_GRAYSCALE_8).empty()) {
+      image_common::DecodeImage(bytes, cv::IMREAD_REDUCED_GRAYSCALE_8)
+          .empty()) {
     return Undecodable("jpg");
   }
   // OpenCV turns every multi-component JPEG (YCbCr, CMYK) into BGR.
@@ -99,7 +90,7 @@ std::string SniffFormat(absl::string_view bytes) {
 absl::StatusOr<ImageMetadata> ProbeImage(absl::string_view bytes) {
   const std::string format = SniffFormat(bytes);
   if (format == "jpg") return ProbeJpeg(bytes);
-  const cv::Mat image = Decode(bytes, cv::IMREAD_UNCHANGED);
+  const cv::Mat image = image_common::DecodeImage(bytes, cv::IMREAD_UNCHANGED);
   if (image.empty()) return Undecodable(format);
   return ImageMetadata{image.cols, image.rows, image.channels(), format};
 }

@@ -5,12 +5,14 @@
 #include <utility>
 
 #include "absl/cleanup/cleanup.h"
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "common/grpc_status.h"
 #include "common/metadata_keys.h"
 #include "common/method_names.h"
-#include "grpcpp/support/method_handler.h"
+#include "grpcpp/support/proto_buffer_reader.h"
 #include "server/borrowed_buffer.h"
-#include "server/grpc_status.h"
 
 namespace image_server {
 namespace {
@@ -20,13 +22,24 @@ using grpc::ServerContext;
 using grpc::ServerWriter;
 using grpc::Status;
 using grpc::StatusCode;
-using grpc::internal::RpcMethod;
-using grpc::internal::RpcServiceMethod;
-using image_service::ListImagesRequest;
 using image_service::StreamImagesRequest;
 
 using image_common::kListImagesMethod;
 using image_common::kStreamImagesMethod;
+using image_common::ToGrpcStatus;
+
+// InvalidArgument naming the message when `bytes` do not parse as it.
+absl::Status ParseRequest(const ByteBuffer& bytes,
+                          google::protobuf::Message* message) {
+  ByteBuffer readable(bytes);  // Shares the slices; the reader consumes it.
+  grpc::ProtoBufferReader reader(&readable);
+  if (!message->ParseFromZeroCopyStream(&reader)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("malformed ", message->GetDescriptor()->name(),
+                     ": not a valid protobuf message of that type"));
+  }
+  return absl::OkStatus();
+}
 
 }  // namespace
 
@@ -36,25 +49,17 @@ ImageServiceImpl::ImageServiceImpl(const ImageStore* store,
       calibration_(std::move(calibration)),
       encoded_images_(BorrowedImageBuffers(*store)),
       encoded_list_(BorrowedBuffer(store->encoded_list())) {
-  AddMethod(new RpcServiceMethod(
-      kListImagesMethod, RpcMethod::NORMAL_RPC,
-      new grpc::internal::RpcMethodHandler<ImageServiceImpl, ListImagesRequest,
-                                           ByteBuffer>(
-          [](ImageServiceImpl* service, ServerContext* context,
-             const ListImagesRequest* request, ByteBuffer* response) {
-            return service->ListImages(context, request, response);
-          },
-          this)));
-  AddMethod(new RpcServiceMethod(
-      kStreamImagesMethod, RpcMethod::SERVER_STREAMING,
-      new grpc::internal::ServerStreamingHandler<
-          ImageServiceImpl, StreamImagesRequest, ByteBuffer>(
-          [](ImageServiceImpl* service, ServerContext* context,
-             const StreamImagesRequest* request,
+  AddRawUnaryMethod(kListImagesMethod,
+                    [this](ServerContext* context, const ByteBuffer& request,
+                           ByteBuffer* response) {
+                      return ListImages(context, request, response);
+                    });
+  AddRawServerStreamingMethod(
+      kStreamImagesMethod,
+      [this](ServerContext* context, const ByteBuffer& request,
              ServerWriter<ByteBuffer>* writer) {
-            return service->StreamImages(context, request, writer);
-          },
-          this)));
+        return StreamImages(context, request, writer);
+      });
 }
 
 ServiceCounters ImageServiceImpl::counters() const {
@@ -73,8 +78,10 @@ bool ImageServiceImpl::CalibrationWait(ServerContext* context,
                    [context] { return context->IsCancelled(); });
 }
 
+// The request is empty by contract; its bytes are not even parsed, so any
+// client's ListImages costs the same.
 Status ImageServiceImpl::ListImages(ServerContext* context,
-                                    const ListImagesRequest* /*request*/,
+                                    const ByteBuffer& /*request*/,
                                     ByteBuffer* response) {
   if (!CalibrationWait(context, Before::kCall)) {
     return Status(StatusCode::CANCELLED,
@@ -92,7 +99,7 @@ Status ImageServiceImpl::ListImages(ServerContext* context,
 }
 
 Status ImageServiceImpl::StreamImages(ServerContext* context,
-                                      const StreamImagesRequest* request,
+                                      const ByteBuffer& request_bytes,
                                       ServerWriter<ByteBuffer>* writer) {
   ++streams_started_;
   ++streams_active_;
@@ -101,10 +108,15 @@ Status ImageServiceImpl::StreamImages(ServerContext* context,
     return StreamEndedEarly();
   }
 
+  StreamImagesRequest request;
+  if (absl::Status parsed = ParseRequest(request_bytes, &request);
+      !parsed.ok()) {
+    return ToGrpcStatus(parsed);
+  }
   // Every name is checked before the first image goes out, so a bad request
   // costs the client no partial stream.
   absl::StatusOr<std::vector<int>> order =
-      store_->Resolve(request->image_names());
+      store_->Resolve(request.image_names());
   if (!order.ok()) return ToGrpcStatus(order.status());
 
   for (const int index : *order) {

@@ -1,7 +1,8 @@
-// The ImageService RPC handlers, registered by hand on a synchronous service
-// so that responses go out as the bytes the store encoded at start-up: the
-// generated sync service would serialize (copy) every image on every send.
-// The method names and wire format are exactly those of image_service.proto.
+// The ImageService RPC handlers, on a raw-bytes synchronous service
+// (raw_sync_service.h) so that responses go out as the bytes the store
+// encoded at start-up: the generated sync service would serialize (copy)
+// every image on every send. The method names and wire format are exactly
+// those of image_service.proto.
 #ifndef SERVER_IMAGE_SERVICE_IMPL_H_
 #define SERVER_IMAGE_SERVICE_IMPL_H_
 
@@ -11,11 +12,10 @@
 #include <vector>
 
 #include "grpcpp/grpcpp.h"
-#include "grpcpp/impl/codegen/proto_utils.h"  // SerializationTraits for messages.
-#include "grpcpp/impl/service_type.h"
 #include "image_service.pb.h"
 #include "server/calibration.h"
 #include "server/image_store.h"
+#include "server/raw_sync_service.h"
 
 namespace image_server {
 
@@ -27,7 +27,7 @@ struct ServiceCounters {
   int64_t images_sent = 0;
 };
 
-class ImageServiceImpl final : public grpc::Service {
+class ImageServiceImpl final : public RawSyncService {
  public:
   // `store` must outlive the service: responses point into its memory.
   // With a calibration, calls and images wait as it says (see calibration.h).
@@ -39,10 +39,10 @@ class ImageServiceImpl final : public grpc::Service {
 
  private:
   grpc::Status ListImages(grpc::ServerContext* context,
-                          const image_service::ListImagesRequest* request,
+                          const grpc::ByteBuffer& request,
                           grpc::ByteBuffer* response);
   grpc::Status StreamImages(grpc::ServerContext* context,
-                            const image_service::StreamImagesRequest* request,
+                            const grpc::ByteBuffer& request,
                             grpc::ServerWriter<grpc::ByteBuffer>* writer);
   grpc::Status StreamEndedEarly();
 

@@ -14,23 +14,24 @@
 #include "absl/strings/numbers.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "common/file_io.h"
 #include "common/metadata_keys.h"
 #include "gmock/gmock.h"
+#include "grpcpp/generic/generic_stub.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
 #include "health.grpc.pb.h"
 #include "image_service.grpc.pb.h"
 #include "probe_messages.pb.h"
 #include "server/calibration.h"
-#include "server/image_server.h"
 #include "server/image_store.h"
+#include "server/server_start.h"
 #include "server/test_util.h"
 
 namespace image_server {
 namespace {
 
 namespace fs = std::filesystem;
-using ::image_server::testing::ReadFileOrDie;
 using ::image_server::testing::TestLoadOptions;
 using ::image_service::ImageService;
 using ::image_service::ListImagesRequest;
@@ -179,8 +180,10 @@ TEST_F(ImageServiceTest, EmptyRequestStreamsEveryImageByteIdentical) {
     const image_service::ImageInfo& info = list.images(i);
     SCOPED_TRACE(info.name());
     EXPECT_EQ(image.name(), info.name());
-    EXPECT_TRUE(image.content() ==
-                ReadFileOrDie(std::string(IMAGES_DIR) + "/" + info.name()));
+    EXPECT_TRUE(
+        image.content() ==
+        image_common::ReadFile(std::string(IMAGES_DIR) + "/" + info.name())
+            .value());
     EXPECT_EQ(image.size_in_bytes(), image.content().size());
     EXPECT_EQ(image.format(), info.format());
     EXPECT_EQ(image.width(), info.width());
@@ -372,35 +375,58 @@ TEST_F(ImageServiceTest, HealthReportsServing) {
   }
 }
 
+// Waits for the next event on `queue`, which must be `tag`'s; its ok flag.
+bool Await(grpc::CompletionQueue& queue, void* tag) {
+  void* got = nullptr;
+  bool ok = false;
+  EXPECT_TRUE(queue.Next(&got, &ok));
+  EXPECT_EQ(got, tag);
+  return ok;
+}
+
+// Through the public generic stub: the reflection messages are copies under
+// another package (testdata/probe_messages.proto), since the real ones are
+// linked in with the reflection service.
 TEST_F(ImageServiceTest, ReflectionListsTheService) {
-  auto channel = Channel();
+  grpc::GenericStub stub(Channel());
+  grpc::CompletionQueue queue;
   grpc::ClientContext context;
-  std::unique_ptr<
-      grpc::ClientReaderWriter<image_server_test::ServerReflectionRequest,
-                               image_server_test::ServerReflectionResponse>>
-      stream(grpc::internal::ClientReaderWriterFactory<
-             image_server_test::ServerReflectionRequest,
-             image_server_test::ServerReflectionResponse>::
-                 Create(channel.get(),
-                        grpc::internal::RpcMethod(
-                            "/grpc.reflection.v1alpha.ServerReflection/"
-                            "ServerReflectionInfo",
-                            grpc::internal::RpcMethod::BIDI_STREAMING),
-                        &context));
+  std::unique_ptr<grpc::GenericClientAsyncReaderWriter> call = stub.PrepareCall(
+      &context,
+      "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo", &queue);
+  void* const tag = &context;
+  call->StartCall(tag);
+  ASSERT_TRUE(Await(queue, tag));
   image_server_test::ServerReflectionRequest request;
   request.set_list_services("");
-  ASSERT_TRUE(stream->Write(request));
-  stream->WritesDone();
-  image_server_test::ServerReflectionResponse response;
-  ASSERT_TRUE(stream->Read(&response));
+  const std::string request_bytes = request.SerializeAsString();
+  const grpc::Slice request_slice(request_bytes);
+  call->Write(grpc::ByteBuffer(&request_slice, 1),
+              grpc::WriteOptions().set_last_message(), tag);
+  ASSERT_TRUE(Await(queue, tag));
+
   std::vector<std::string> services;
-  for (const auto& service : response.list_services_response().service()) {
-    services.push_back(service.name());
+  grpc::ByteBuffer reply;
+  call->Read(&reply, tag);
+  while (Await(queue, tag)) {
+    std::vector<grpc::Slice> slices;
+    ASSERT_TRUE(reply.Dump(&slices).ok());
+    std::string bytes;
+    for (const grpc::Slice& slice : slices) {
+      bytes.append(reinterpret_cast<const char*>(slice.begin()), slice.size());
+    }
+    image_server_test::ServerReflectionResponse response;
+    ASSERT_TRUE(response.ParseFromString(bytes));
+    for (const auto& service : response.list_services_response().service()) {
+      services.push_back(service.name());
+    }
+    call->Read(&reply, tag);
   }
+  grpc::Status status;
+  call->Finish(&status, tag);
+  ASSERT_TRUE(Await(queue, tag));
+  EXPECT_TRUE(status.ok()) << status.error_message();
   EXPECT_THAT(services, ::testing::Contains("image_service.ImageService"));
-  while (stream->Read(&response)) {
-  }
-  EXPECT_TRUE(stream->Finish().ok());
 }
 
 }  // namespace

@@ -4,9 +4,6 @@
 
 #include <algorithm>
 #include <atomic>
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
 #include <filesystem>
 #include <limits>
 #include <optional>
@@ -18,6 +15,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/file_io.h"
 
 namespace image_server {
 namespace {
@@ -81,29 +79,6 @@ absl::StatusOr<DirectoryListing> ListDirectory(const fs::path& root) {
   return listing;
 }
 
-absl::StatusOr<std::string> ReadFile(const fs::path& path) {
-  std::FILE* file = std::fopen(path.c_str(), "rb");
-  if (file == nullptr) {
-    return absl::UnavailableError(
-        absl::StrCat("cannot read: ", std::strerror(errno)));
-  }
-  std::string bytes;
-  // Sized up front: growing by doubling would leave freed blocks behind in
-  // the heap, as resident memory the server never uses again.
-  std::error_code size_error;
-  const uintmax_t size = fs::file_size(path, size_error);
-  if (!size_error) bytes.reserve(size);
-  char buffer[1 << 16];
-  size_t read;
-  while ((read = std::fread(buffer, 1, sizeof(buffer), file)) > 0) {
-    bytes.append(buffer, read);
-  }
-  const bool failed = std::ferror(file);
-  std::fclose(file);
-  if (failed) return absl::UnavailableError("cannot read: I/O error");
-  return bytes;
-}
-
 std::string FormatOf(const fs::path& path, const ImageMetadata& metadata) {
   std::string extension = path.extension().string();
   if (extension.size() > 1) return absl::AsciiStrToLower(extension.substr(1));
@@ -112,14 +87,15 @@ std::string FormatOf(const fs::path& path, const ImageMetadata& metadata) {
 
 absl::StatusOr<StoredImage> LoadImage(const Candidate& candidate,
                                       Prober& prober) {
-  absl::StatusOr<std::string> bytes = ReadFile(candidate.path);
-  if (!bytes.ok()) return bytes.status();
-  if (bytes->empty()) return absl::InvalidArgumentError("empty file");
-  if (bytes->size() >
-      static_cast<size_t>(std::numeric_limits<int32_t>::max())) {
+  // Checked before reading: a huge (or sparse) file is never read whole.
+  absl::StatusOr<std::string> bytes = image_common::ReadFile(
+      candidate.path.string(), std::numeric_limits<int32_t>::max());
+  if (absl::IsOutOfRange(bytes.status())) {
     return absl::InvalidArgumentError(
         "larger than 2 GiB, more than size_in_bytes can hold");
   }
+  if (!bytes.ok()) return bytes.status();
+  if (bytes->empty()) return absl::InvalidArgumentError("empty file");
   absl::StatusOr<ImageMetadata> metadata = prober.Probe(*bytes);
   if (!metadata.ok()) return metadata.status();
 

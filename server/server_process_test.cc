@@ -21,19 +21,23 @@
 namespace image_server {
 namespace {
 
-using ::image_testing::StartServer;
+using ::image_testing::ServerProcess;
 using ::image_testing::Subprocess;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
 TEST(ServerProcessTest, ServesThenExitsZeroOnSigtermWithinTheGracePeriod) {
-  Subprocess server(SERVER_BINARY,
-                    {"--address=127.0.0.1:0", "--images_dir=" IMAGES_DIR,
-                     "--shutdown_grace_s=2"});
-  const std::optional<std::string> address = StartServer(server);
+  ServerProcess started(SERVER_BINARY,
+                        {"--images_dir=" IMAGES_DIR, "--shutdown_grace_s=2"});
+  Subprocess& server = started.process();
+  const std::optional<std::string> address = started.WaitForAddress();
   ASSERT_TRUE(address.has_value()) << server.err();
-  EXPECT_THAT(server.out(), HasSubstr(" images, "));
-  EXPECT_THAT(server.out(), HasSubstr("loaded in"));
+  // The port file is written after the start-up line.
+  const std::optional<std::string> line =
+      server.WaitForLine("listening on", absl::Seconds(5));
+  ASSERT_TRUE(line.has_value()) << server.out();
+  EXPECT_THAT(*line, HasSubstr("listening on " + *address + ", 24 images, "));
+  EXPECT_THAT(*line, HasSubstr("loaded in"));
   EXPECT_THAT(server.out(), Not(HasSubstr("CALIBRATION")));
 
   grpc::ChannelArguments arguments;
@@ -115,10 +119,10 @@ TEST(ServerProcessTest, BadFlagsAreOneLineAndNonZeroExit) {
 }
 
 TEST(ServerProcessTest, CalibrationIsAnnouncedOnItsOwnLine) {
-  Subprocess server(SERVER_BINARY,
-                    {"--address=127.0.0.1:0", "--images_dir=" IMAGES_DIR,
-                     "--calibration_delay_per_call_ms=2"});
-  ASSERT_TRUE(StartServer(server).has_value()) << server.err();
+  ServerProcess started(SERVER_BINARY, {"--images_dir=" IMAGES_DIR,
+                                        "--calibration_delay_per_call_ms=2"});
+  Subprocess& server = started.process();
+  ASSERT_TRUE(started.WaitForAddress().has_value()) << server.err();
 
   const std::optional<std::string> line =
       server.WaitForLine("CALIBRATION", absl::Seconds(5));
@@ -129,10 +133,9 @@ TEST(ServerProcessTest, CalibrationIsAnnouncedOnItsOwnLine) {
 }
 
 TEST(ServerProcessTest, BusyPortIsOneLineAndNonZeroExit) {
-  Subprocess first(SERVER_BINARY,
-                   {"--address=127.0.0.1:0", "--images_dir=" IMAGES_DIR});
-  const std::optional<std::string> address = StartServer(first);
-  ASSERT_TRUE(address.has_value()) << first.err();
+  ServerProcess first(SERVER_BINARY, {"--images_dir=" IMAGES_DIR});
+  const std::optional<std::string> address = first.WaitForAddress();
+  ASSERT_TRUE(address.has_value()) << first.process().err();
 
   Subprocess second(SERVER_BINARY,
                     {"--address=" + *address, "--images_dir=" IMAGES_DIR});

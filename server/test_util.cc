@@ -5,7 +5,6 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <stdexcept>
 #include <vector>
 
@@ -47,14 +46,6 @@ std::string EncodeTestImage(int width, int height, int channels,
     throw std::runtime_error("imencode failed for " + extension);
   }
   return std::string(encoded.begin(), encoded.end());
-}
-
-std::string ReadFileOrDie(const std::string& path) {
-  std::ifstream file(path, std::ios::binary);
-  if (!file) throw std::runtime_error("cannot read " + path);
-  std::ostringstream bytes;
-  bytes << file.rdbuf();
-  return bytes.str();
 }
 
 LoadOptions TestLoadOptions() {

@@ -31,8 +31,6 @@ class TempDirectory {
 std::string EncodeTestImage(int width, int height, int channels,
                             const std::string& extension);
 
-std::string ReadFileOrDie(const std::string& path);
-
 // Load options that probe in this process (InProcessProber).
 LoadOptions TestLoadOptions();
 

@@ -1,28 +1,8 @@
 #include "testing/bench_json.h"
 
-#include <unistd.h>
-
-#include <filesystem>
-#include <fstream>
-#include <sstream>
-
-#include "absl/strings/str_cat.h"
 #include "google/protobuf/util/json_util.h"
 
 namespace image_testing {
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream file(path, std::ios::binary);
-  std::stringstream text;
-  text << file.rdbuf();
-  return text.str();
-}
-
-std::string ScratchPath(const std::string& name) {
-  return (std::filesystem::temp_directory_path() /
-          absl::StrCat("image_test_", getpid(), "_", name))
-      .string();
-}
 
 std::map<std::string, google::protobuf::Struct> BenchmarksByName(
     const std::string& json) {

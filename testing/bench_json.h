@@ -10,11 +10,6 @@
 
 namespace image_testing {
 
-std::string ReadFile(const std::string& path);
-
-// A path under the temp directory, unique to this process.
-std::string ScratchPath(const std::string& name);
-
 // gbench's "benchmarks" array, by run name; empty if the JSON is unreadable.
 std::map<std::string, google::protobuf::Struct> BenchmarksByName(
     const std::string& json);

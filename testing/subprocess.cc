@@ -8,10 +8,14 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <utility>
 
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
+#include "common/port_file.h"
+#include "testing/scratch_path.h"
 
 extern char** environ;
 
@@ -103,13 +107,33 @@ void Subprocess::Signal(int signal_number) {
 const std::string& Subprocess::out() { return out_; }
 const std::string& Subprocess::err() { return err_; }
 
-std::optional<std::string> StartServer(Subprocess& server) {
-  const std::optional<std::string> line =
-      server.WaitForLine("listening on", absl::Seconds(30));
-  if (!line) return std::nullopt;
-  // "image_server: listening on 127.0.0.1:PORT, N images, ..."
-  const size_t start = line->find("listening on ") + 13;
-  return line->substr(start, line->find(',', start) - start);
+namespace {
+
+std::vector<std::string> WithPortFile(std::vector<std::string> args,
+                                      const std::string& port_file) {
+  args.insert(args.begin(), {"--address=127.0.0.1:0",
+                             absl::StrCat("--port_file=", port_file)});
+  return args;
+}
+
+int next_server = 0;
+
+}  // namespace
+
+ServerProcess::ServerProcess(const std::string& binary,
+                             std::vector<std::string> args)
+    : port_file_(ScratchPath(absl::StrCat("server", next_server++, ".port"))),
+      process_(binary, WithPortFile(std::move(args), port_file_)) {}
+
+std::optional<std::string> ServerProcess::WaitForAddress(absl::Duration limit) {
+  const absl::Time deadline = absl::Now() + limit;
+  while (absl::Now() < deadline) {
+    absl::StatusOr<std::string> address =
+        image_common::ReadPortFile(port_file_);
+    if (address.ok()) return *address;
+    if (process_.WaitForExit(absl::Milliseconds(20)).has_value()) break;
+  }
+  return std::nullopt;
 }
 
 }  // namespace image_testing

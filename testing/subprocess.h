@@ -48,9 +48,23 @@ class Subprocess {
   std::string err_;
 };
 
-// Starts image_server on an ephemeral loopback port and waits for its
-// start-up line; returns the "127.0.0.1:PORT" it listens on, or nullopt.
-std::optional<std::string> StartServer(Subprocess& server);
+// A server (image_server or async_reference_server) on an ephemeral loopback
+// port: started with `args` plus --address=127.0.0.1:0 and a --port_file
+// that WaitForAddress reads.
+class ServerProcess {
+ public:
+  ServerProcess(const std::string& binary, std::vector<std::string> args);
+
+  // "127.0.0.1:PORT" once the server listens; nullopt if it exits first or
+  // is not listening within `limit`.
+  std::optional<std::string> WaitForAddress(
+      absl::Duration limit = absl::Seconds(30));
+  Subprocess& process() { return process_; }
+
+ private:
+  std::string port_file_;
+  Subprocess process_;
+};
 
 }  // namespace image_testing
 

@@ -4,12 +4,12 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "common/grpc_status.h"
 #include "common/method_names.h"
 #include "grpcpp/impl/codegen/proto_utils.h"
 #include "health.pb.h"
 #include "image_service.pb.h"
 #include "server/borrowed_buffer.h"
-#include "server/grpc_status.h"
 
 namespace image_tools {
 namespace {
@@ -89,7 +89,7 @@ class AsyncReferenceServer::Call {
     absl::StatusOr<std::vector<int>> order =
         responses_->store->Resolve(request.image_names());
     if (!order.ok()) {
-      Finish(image_server::ToGrpcStatus(order.status()));
+      Finish(image_common::ToGrpcStatus(order.status()));
       return true;
     }
     order_ = *std::move(order);

@@ -3,6 +3,7 @@
 #include <memory>
 #include <string>
 
+#include "common/file_io.h"
 #include "gmock/gmock.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
@@ -14,7 +15,6 @@ namespace image_tools {
 namespace {
 
 using ::image_server::ImageStore;
-using ::image_server::testing::ReadFileOrDie;
 using ::image_server::testing::TestLoadOptions;
 using ::testing::HasSubstr;
 
@@ -64,8 +64,9 @@ TEST_F(AsyncReferenceServerTest, StreamsTheFilesBytesInRequestOrder) {
   for (const std::string& name : {last, first, last}) {
     ASSERT_TRUE(reader->Read(&response)) << name;
     EXPECT_EQ(response.image().name(), name);
-    EXPECT_EQ(response.image().content(),
-              ReadFileOrDie(std::string(IMAGES_DIR) + "/" + name));
+    EXPECT_EQ(
+        response.image().content(),
+        image_common::ReadFile(std::string(IMAGES_DIR) + "/" + name).value());
   }
   EXPECT_FALSE(reader->Read(&response));
   EXPECT_TRUE(reader->Finish().ok());

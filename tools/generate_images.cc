@@ -23,6 +23,8 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "common/command_line.h"
 #include "opencv2/core.hpp"
 #include "opencv2/core/utils/logger.hpp"
 #include "opencv2/imgcodecs.hpp"
@@ -1400,24 +1402,29 @@ bool Generate(const ImageSpec& spec, const fs::path& out_dir,
 }  // namespace
 
 int main(int argc, char** argv) {
+  constexpr char kProgram[] = "generate_images";
+  image_common::HandleHelpAndVersion(
+      argc, argv,
+      {kProgram,
+       "Writes the default image set (what ./run serves, committed as "
+       "images/) into --out_dir: JPEGs and PNGs from 640x480 to 3840x2160, "
+       "deterministic. scripts/generate_images runs it and replaces images/.",
+       "generate_images --out_dir=DIR"});
   const std::vector<char*> args = absl::ParseCommandLine(argc, argv);
   if (args.size() > 1) {
-    std::fprintf(stderr, "generate_images: unexpected argument '%s'\n",
-                 args[1]);
-    return 2;
+    return image_common::FailWith(
+        kProgram, absl::StrCat("unexpected argument '", args[1], "'"));
   }
   const std::string out_dir = absl::GetFlag(FLAGS_out_dir);
   if (out_dir.empty()) {
-    std::fprintf(stderr, "generate_images: --out_dir is required\n");
-    return 2;
+    return image_common::FailWith(kProgram, "--out_dir is required");
   }
   // Failures are reported once, below, not also by OpenCV's logger.
   cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_SILENT);
   for (const ImageSpec& spec : kImages) {
     std::string error;
     if (!Generate(spec, out_dir, &error)) {
-      std::fprintf(stderr, "generate_images: %s\n", error.c_str());
-      return 1;
+      return image_common::FailWith(kProgram, error);
     }
   }
   return 0;

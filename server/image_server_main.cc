@@ -1,0 +1,221 @@
+// image_server: serves a directory of images over ImageService until SIGINT
+// or SIGTERM.
+#include <pthread.h>
+#include <signal.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "common/command_line.h"
+#include "common/port_file.h"
+#include "server/calibration.h"
+#include "server/image_service_impl.h"
+#include "server/image_store.h"
+#include "server/server_start.h"
+#include "server/subprocess_prober.h"
+
+ABSL_FLAG(std::string, address, "127.0.0.1:50051",
+          "host:port to listen on. Loopback only by default; use "
+          "0.0.0.0:PORT or [::]:PORT to listen on all interfaces, port 0 for "
+          "any free port.");
+ABSL_FLAG(std::string, images_dir, "images",
+          "Directory of images to serve, subdirectories included.");
+ABSL_FLAG(double, shutdown_grace_s, 5,
+          "On SIGINT/SIGTERM, seconds that running streams get to finish "
+          "before they are cancelled.");
+ABSL_FLAG(int, max_threads, 0,
+          "Most threads the server may use for RPCs (each running RPC holds "
+          "one); 0 for no limit.");
+ABSL_FLAG(int, max_request_bytes, 4 * 1024 * 1024,
+          "Largest request accepted, in bytes.");
+ABSL_FLAG(std::vector<std::string>, grpc_arg, {},
+          "Extra gRPC channel arguments, key=value[,key=value...], e.g. "
+          "grpc.http2.max_frame_size=1048576. They override the defaults.");
+ABSL_FLAG(std::string, port_file, "",
+          "Once listening, write the address actually bound (e.g. "
+          "127.0.0.1:43117, newline-terminated) to this file, replacing it "
+          "whole, so that scripts can use --address=127.0.0.1:0 without "
+          "parsing the start-up line.");
+ABSL_FLAG(int, load_threads, 0,
+          "Threads that index the directory at start-up; 0 for one per core.");
+// Calibration: known, deliberate slowness for checking that a client or a
+// network path measures correctly. Never for normal serving.
+ABSL_FLAG(double, calibration_delay_per_call_ms, 0,
+          "CALIBRATION ONLY, not a feature: milliseconds added to every "
+          "ListImages and StreamImages call before it answers (for streams, "
+          "before the first image), to check that a client measures latency "
+          "correctly. 0 = off.");
+ABSL_FLAG(double, calibration_delay_per_image_ms, 0,
+          "CALIBRATION ONLY, not a feature: milliseconds added before each "
+          "image of a stream. 0 = off.");
+ABSL_FLAG(double, calibration_stall_ms, 0,
+          "CALIBRATION ONLY, not a feature: a periodic stall, like a GC "
+          "pause: every --calibration_stall_every_s seconds the server answers "
+          "nothing for this many milliseconds. 0 = off.");
+ABSL_FLAG(double, calibration_stall_every_s, 5,
+          "CALIBRATION ONLY: seconds between the starts of stalls, counted "
+          "from server start (the first stall begins this long after start).");
+
+namespace {
+
+constexpr char kProgram[] = "image_server";
+
+int Fail(absl::string_view message) {
+  return image_common::FailWith(kProgram, message);
+}
+
+image_server::CalibrationOptions CalibrationFlags() {
+  image_server::CalibrationOptions options;
+  options.delay_per_call_ms =
+      absl::GetFlag(FLAGS_calibration_delay_per_call_ms);
+  options.delay_per_image_ms =
+      absl::GetFlag(FLAGS_calibration_delay_per_image_ms);
+  options.stall_ms = absl::GetFlag(FLAGS_calibration_stall_ms);
+  options.stall_every_s = absl::GetFlag(FLAGS_calibration_stall_every_s);
+  return options;
+}
+
+std::string FlagProblem() {
+  if (absl::GetFlag(FLAGS_shutdown_grace_s) < 0) {
+    return "--shutdown_grace_s must be >= 0";
+  }
+  if (absl::GetFlag(FLAGS_max_threads) < 0) return "--max_threads must be >= 0";
+  if (absl::GetFlag(FLAGS_load_threads) < 0)
+    return "--load_threads must be >= 0";
+  if (absl::GetFlag(FLAGS_max_request_bytes) <= 0) {
+    return "--max_request_bytes must be > 0";
+  }
+  if (const absl::Status calibration =
+          image_server::ValidateCalibrationOptions(CalibrationFlags());
+      !calibration.ok()) {
+    return std::string(calibration.message());
+  }
+  return "";
+}
+
+// Said on its own line after the start-up line so that nobody takes a
+// calibrated server's latencies for a normal server's.
+void AnnounceCalibration(const image_server::CalibrationOptions& options) {
+  if (!options.enabled()) return;
+  std::printf(
+      "image_server: CALIBRATION ON: %s; answers are deliberately slowed, "
+      "for checking measurements only\n",
+      image_server::DescribeCalibration(options).c_str());
+}
+
+// Blocks until SIGINT or SIGTERM, then shuts the server down with a grace
+// period. The signals are blocked in every thread (they inherit the mask from
+// main), so only sigwait sees them.
+void ShutDownOnSignal(const sigset_t& signals,
+                      image_server::StartedServer* server) {
+  int signal_number = 0;
+  sigwait(&signals, &signal_number);
+  const double grace = absl::GetFlag(FLAGS_shutdown_grace_s);
+  std::printf("image_server: %s received, stopping (grace %.1f s)\n",
+              signal_number == SIGINT ? "SIGINT" : "SIGTERM", grace);
+  std::fflush(stdout);
+  server->Shutdown(
+      std::chrono::system_clock::now() +
+      std::chrono::microseconds(static_cast<int64_t>(grace * 1e6)));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  image_common::HandleHelpAndVersion(
+      argc, argv,
+      {kProgram,
+       "Serves a directory of images over gRPC (image_service.ImageService, "
+       "with grpc.health.v1 and reflection) until SIGINT or SIGTERM.",
+       "image_server [--address=HOST:PORT] [--images_dir=DIR] [flags]"});
+  absl::ParseCommandLine(argc, argv);
+  if (const std::string problem = FlagProblem(); !problem.empty()) {
+    return Fail(problem);
+  }
+  if (const std::string port_file = absl::GetFlag(FLAGS_port_file);
+      !port_file.empty()) {
+    const absl::Status cleared = image_common::ClearPortFile(port_file);
+    if (!cleared.ok()) return Fail(cleared.message());
+  }
+
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  image_server::LoadOptions load_options;
+  load_options.threads = absl::GetFlag(FLAGS_load_threads);
+  load_options.make_prober = image_server::SubprocessProberFactory(
+      image_server::ProberNextToThisProgram());
+  absl::StatusOr<image_server::ImageStore> store =
+      image_server::ImageStore::Load(absl::GetFlag(FLAGS_images_dir),
+                                     load_options);
+  if (!store.ok()) return Fail(store.status().message());
+  for (const image_server::SkippedFile& skipped : store->skipped()) {
+    std::fprintf(stderr, "image_server: warning: skipping '%s': %s\n",
+                 skipped.name.c_str(), skipped.reason.c_str());
+  }
+
+  // Stalls are counted from here, milliseconds before the server listens.
+  const image_server::CalibrationOptions calibration_options =
+      CalibrationFlags();
+  std::optional<image_server::Calibration> calibration;
+  if (calibration_options.enabled()) {
+    calibration.emplace(calibration_options, absl::Now());
+  }
+  image_server::ImageServiceImpl service(&*store, calibration);
+  image_server::ServerConfig config;
+  config.address = absl::GetFlag(FLAGS_address);
+  config.max_threads = absl::GetFlag(FLAGS_max_threads);
+  config.max_request_bytes = absl::GetFlag(FLAGS_max_request_bytes);
+  absl::StatusOr<std::vector<image_common::GrpcArg>> grpc_args =
+      image_common::ParseGrpcArgs(absl::GetFlag(FLAGS_grpc_arg));
+  if (!grpc_args.ok()) return Fail(grpc_args.status().message());
+  config.grpc_args = *std::move(grpc_args);
+  absl::StatusOr<image_server::StartedServer> started =
+      image_server::StartServer(config, &service);
+  if (!started.ok()) return Fail(started.status().message());
+
+  std::printf(
+      "image_server: listening on %s, %zu images, %.1f MB, loaded in %.2f s\n",
+      started->address.c_str(), store->images().size(),
+      store->total_bytes() / 1e6, absl::ToDoubleSeconds(store->load_time()));
+  AnnounceCalibration(calibration_options);
+  std::fflush(stdout);
+  // Last, so that whoever waits for the file also finds the lines above.
+  if (const std::string port_file = absl::GetFlag(FLAGS_port_file);
+      !port_file.empty()) {
+    const absl::Status written =
+        image_common::WritePortFile(port_file, started->address);
+    if (!written.ok()) {
+      Fail(written.message());
+      std::_Exit(1);  // Not through gRPC's teardown (see the end of main).
+    }
+  }
+
+  std::thread signal_waiter(ShutDownOnSignal, signals, &*started);
+  started->server->Wait();
+  signal_waiter.join();
+
+  const image_server::ServiceCounters counters = service.counters();
+  std::printf("image_server: stopped after %lld streams (%lld cancelled)\n",
+              static_cast<long long>(counters.streams_started),
+              static_cast<long long>(counters.streams_cancelled));
+  // Every RPC has ended. gRPC's own teardown at exit would wait up to 10 s
+  // for connections that clients still hold open (its iomgr shutdown
+  // deadline), so leave without it.
+  std::fflush(nullptr);
+  std::_Exit(0);
+}

@@ -1,0 +1,81 @@
+// async_reference_server: serves a directory like image_server, but from an
+// asynchronous grpc++ server (see async_reference_server.h). Point image_bench
+// at it to see gRPC's own ceiling on this machine.
+#include <signal.h>
+
+#include <cstdio>
+#include <string>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/strings/str_cat.h"
+#include "common/command_line.h"
+#include "common/port_file.h"
+#include "server/image_probe.h"
+#include "server/image_store.h"
+#include "tools/async_reference_server.h"
+
+ABSL_FLAG(std::string, address, "127.0.0.1:50052",
+          "host:port to listen on; port 0 picks a free port.");
+ABSL_FLAG(std::string, images_dir, "images", "Directory of images to serve.");
+ABSL_FLAG(std::string, port_file, "",
+          "Once listening, write the address actually bound (e.g. "
+          "127.0.0.1:43117, newline-terminated) to this file, replacing it "
+          "whole.");
+
+namespace {
+
+constexpr char kProgram[] = "async_reference_server";
+
+int Fail(absl::string_view message) {
+  return image_common::FailWith(kProgram, message);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  image_common::HandleHelpAndVersion(
+      argc, argv,
+      {kProgram,
+       "Serves a directory like image_server, but from one asynchronous "
+       "thread: a yardstick for gRPC's ceiling on this machine, not the "
+       "product. Health/Check answers SERVING; no Watch, reflection or "
+       "calibration.",
+       "async_reference_server [--address=HOST:PORT] [--images_dir=DIR]"});
+  absl::ParseCommandLine(argc, argv);
+  if (const std::string port_file = absl::GetFlag(FLAGS_port_file);
+      !port_file.empty()) {
+    const absl::Status cleared = image_common::ClearPortFile(port_file);
+    if (!cleared.ok()) return Fail(cleared.message());
+  }
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  image_server::LoadOptions options;
+  options.make_prober = image_server::InProcessProber();
+  absl::StatusOr<image_server::ImageStore> store =
+      image_server::ImageStore::Load(absl::GetFlag(FLAGS_images_dir), options);
+  if (!store.ok()) return Fail(store.status().message());
+  const std::string address = absl::GetFlag(FLAGS_address);
+  absl::StatusOr<std::unique_ptr<image_tools::AsyncReferenceServer>> server =
+      image_tools::AsyncReferenceServer::Start(&*store, address);
+  if (!server.ok()) return Fail(server.status().message());
+  const std::string bound = absl::StrCat(address.substr(0, address.rfind(':')),
+                                         ":", (*server)->port());
+  if (const std::string port_file = absl::GetFlag(FLAGS_port_file);
+      !port_file.empty()) {
+    const absl::Status written = image_common::WritePortFile(port_file, bound);
+    if (!written.ok()) return Fail(written.message());
+  }
+  std::printf(
+      "async_reference_server: listening on %s, %zu images, %.1f MB "
+      "(asynchronous reference, not image_server)\n",
+      bound.c_str(), store->images().size(), store->total_bytes() / 1e6);
+  std::fflush(stdout);
+  int signal_number = 0;
+  sigwait(&signals, &signal_number);
+  return 0;
+}
