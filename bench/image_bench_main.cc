@@ -292,9 +292,8 @@ absl::Status Prepare(const ScenarioMatrix& matrix, image_bench::RunLog* log) {
 
 // gRPC reads each socket into freshly allocated buffers. With many streams in
 // flight glibc kept returning that memory to the kernel and faulting it back
-// in: 64 streams made 157,000-192,000 page faults, 0.39-0.57 CPU-s per GB.
-// Keeping freed memory: 55,000-59,000 faults, 0.24 CPU-s per GB, and
-// 2.7-2.8 GB/s instead of 1.5-2.1 once the heap has grown.
+// in on the next read; keeping it costs memory the bench has anyway and
+// saves a page fault per read (docs/performance.md has the counts).
 void KeepFreedMemory() {
   mallopt(M_MMAP_THRESHOLD, 64 << 20);
   mallopt(M_TRIM_THRESHOLD, 1 << 30);

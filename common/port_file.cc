@@ -13,6 +13,7 @@
 namespace image_common {
 
 absl::Status ClearPortFile(const std::string& path) {
+  if (path.empty()) return absl::OkStatus();
   if (std::remove(path.c_str()) != 0 && errno != ENOENT) {
     return absl::ErrnoToStatus(
         errno, absl::StrCat("cannot replace --port_file '", path, "'"));
@@ -30,6 +31,7 @@ absl::Status ClearPortFile(const std::string& path) {
 
 absl::Status WritePortFile(const std::string& path,
                            const std::string& address) {
+  if (path.empty()) return absl::OkStatus();
   return WriteFileAtomically(path, absl::StrCat(address, "\n"));
 }
 

@@ -14,10 +14,11 @@ namespace image_common {
 
 // Removes a file an earlier run left at `path`, so that a reader waiting for
 // this run's address never takes that one. Fails if `path` cannot be
-// replaced (a directory, no such directory, no permission).
+// replaced (a directory, no such directory, no permission). Does nothing for
+// an empty path (no --port_file given).
 absl::Status ClearPortFile(const std::string& path);
 
-// Writes "`address`\n" to `path` atomically.
+// Writes "`address`\n" to `path` atomically; nothing for an empty path.
 absl::Status WritePortFile(const std::string& path, const std::string& address);
 
 // The address in `path`: NotFound while there is no file yet,

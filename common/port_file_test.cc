@@ -43,6 +43,11 @@ TEST(PortFileTest, ClearFailsAtOnceWhereNoFileCanBeWritten) {
   EXPECT_FALSE(ClearPortFile(std::filesystem::temp_directory_path()).ok());
 }
 
+TEST(PortFileTest, AnEmptyPathMeansNoPortFile) {
+  EXPECT_TRUE(ClearPortFile("").ok());
+  EXPECT_TRUE(WritePortFile("", "127.0.0.1:1").ok());
+}
+
 TEST(PortFileTest, OnlyOneCompleteLineIsAnAddress) {
   const std::string path = ScratchFile("c");
   for (const std::string bad : {"", "127.0.0.1:5", "a\nb:1\n", "no port\n"}) {

@@ -143,10 +143,10 @@ int main(int argc, char** argv) {
   if (const std::string problem = FlagProblem(); !problem.empty()) {
     return Fail(problem);
   }
-  if (const std::string port_file = absl::GetFlag(FLAGS_port_file);
-      !port_file.empty()) {
-    const absl::Status cleared = image_common::ClearPortFile(port_file);
-    if (!cleared.ok()) return Fail(cleared.message());
+  const std::string port_file = absl::GetFlag(FLAGS_port_file);
+  if (absl::Status cleared = image_common::ClearPortFile(port_file);
+      !cleared.ok()) {
+    return Fail(cleared.message());
   }
 
   sigset_t signals;
@@ -195,14 +195,11 @@ int main(int argc, char** argv) {
   AnnounceCalibration(calibration_options);
   std::fflush(stdout);
   // Last, so that whoever waits for the file also finds the lines above.
-  if (const std::string port_file = absl::GetFlag(FLAGS_port_file);
-      !port_file.empty()) {
-    const absl::Status written =
-        image_common::WritePortFile(port_file, started->address);
-    if (!written.ok()) {
-      Fail(written.message());
-      std::_Exit(1);  // Not through gRPC's teardown (see the end of main).
-    }
+  if (absl::Status written =
+          image_common::WritePortFile(port_file, started->address);
+      !written.ok()) {
+    Fail(written.message());
+    std::_Exit(1);  // Not through gRPC's teardown (see the end of main).
   }
 
   std::thread signal_waiter(ShutDownOnSignal, signals, &*started);

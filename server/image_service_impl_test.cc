@@ -384,49 +384,97 @@ bool Await(grpc::CompletionQueue& queue, void* tag) {
   return ok;
 }
 
-// Through the public generic stub: the reflection messages are copies under
-// another package (testdata/probe_messages.proto), since the real ones are
-// linked in with the reflection service.
-TEST_F(ImageServiceTest, ReflectionListsTheService) {
-  grpc::GenericStub stub(Channel());
+struct RawResult {
+  grpc::Status status;
+  std::vector<std::string> replies;
+};
+
+// One call of `method` that sends `request` as raw bytes, through the public
+// generic stub, and collects every reply's bytes.
+RawResult RawCall(const std::shared_ptr<grpc::Channel>& channel,
+                  const std::string& method, const std::string& request) {
+  grpc::GenericStub stub(channel);
   grpc::CompletionQueue queue;
   grpc::ClientContext context;
-  std::unique_ptr<grpc::GenericClientAsyncReaderWriter> call = stub.PrepareCall(
-      &context,
-      "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo", &queue);
   void* const tag = &context;
+  std::unique_ptr<grpc::GenericClientAsyncReaderWriter> call =
+      stub.PrepareCall(&context, method, &queue);
   call->StartCall(tag);
-  ASSERT_TRUE(Await(queue, tag));
+  RawResult result;
+  if (Await(queue, tag)) {
+    const grpc::Slice request_slice(request);
+    call->Write(grpc::ByteBuffer(&request_slice, 1),
+                grpc::WriteOptions().set_last_message(), tag);
+    Await(queue, tag);
+    grpc::ByteBuffer reply;
+    call->Read(&reply, tag);
+    while (Await(queue, tag)) {
+      std::vector<grpc::Slice> slices;
+      EXPECT_TRUE(reply.Dump(&slices).ok());
+      std::string bytes;
+      for (const grpc::Slice& slice : slices) {
+        bytes.append(reinterpret_cast<const char*>(slice.begin()),
+                     slice.size());
+      }
+      result.replies.push_back(std::move(bytes));
+      call->Read(&reply, tag);
+    }
+  }
+  call->Finish(&result.status, tag);
+  EXPECT_TRUE(Await(queue, tag));
+  queue.Shutdown();
+  void* ignored_tag;
+  bool ignored_ok;
+  while (queue.Next(&ignored_tag, &ignored_ok)) {
+  }
+  return result;
+}
+
+// The reflection messages are copies under another package
+// (testdata/probe_messages.proto): the real ones are linked in with the
+// reflection service.
+TEST_F(ImageServiceTest, ReflectionListsTheService) {
   image_server_test::ServerReflectionRequest request;
   request.set_list_services("");
-  const std::string request_bytes = request.SerializeAsString();
-  const grpc::Slice request_slice(request_bytes);
-  call->Write(grpc::ByteBuffer(&request_slice, 1),
-              grpc::WriteOptions().set_last_message(), tag);
-  ASSERT_TRUE(Await(queue, tag));
+  const RawResult result =
+      RawCall(Channel(),
+              "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo",
+              request.SerializeAsString());
 
+  EXPECT_TRUE(result.status.ok()) << result.status.error_message();
   std::vector<std::string> services;
-  grpc::ByteBuffer reply;
-  call->Read(&reply, tag);
-  while (Await(queue, tag)) {
-    std::vector<grpc::Slice> slices;
-    ASSERT_TRUE(reply.Dump(&slices).ok());
-    std::string bytes;
-    for (const grpc::Slice& slice : slices) {
-      bytes.append(reinterpret_cast<const char*>(slice.begin()), slice.size());
-    }
+  for (const std::string& bytes : result.replies) {
     image_server_test::ServerReflectionResponse response;
     ASSERT_TRUE(response.ParseFromString(bytes));
     for (const auto& service : response.list_services_response().service()) {
       services.push_back(service.name());
     }
-    call->Read(&reply, tag);
   }
-  grpc::Status status;
-  call->Finish(&status, tag);
-  ASSERT_TRUE(Await(queue, tag));
-  EXPECT_TRUE(status.ok()) << status.error_message();
   EXPECT_THAT(services, ::testing::Contains("image_service.ImageService"));
+}
+
+TEST_F(ImageServiceTest, AMalformedStreamRequestIsInvalidArgumentSayingWhy) {
+  const RawResult result =
+      RawCall(Channel(), "/image_service.ImageService/StreamImages",
+              std::string("\x0a\xff\xff\xff\xff\x0f", 6));
+
+  EXPECT_EQ(result.status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(result.status.error_message(),
+            "malformed StreamImagesRequest: not a valid protobuf message of "
+            "that type");
+  EXPECT_TRUE(result.replies.empty());
+}
+
+TEST_F(ImageServiceTest, ListImagesAnswersWhateverItsEmptyRequestHolds) {
+  const RawResult result = RawCall(
+      Channel(), "/image_service.ImageService/ListImages", "\x0a\x03abc");
+
+  EXPECT_TRUE(result.status.ok()) << result.status.error_message();
+  ASSERT_EQ(result.replies.size(), 1);
+  ListImagesResponse response;
+  ASSERT_TRUE(response.ParseFromString(result.replies[0]));
+  EXPECT_EQ(response.image_names_size(),
+            static_cast<int>(DefaultImageNames().size()));
 }
 
 }  // namespace

@@ -12,10 +12,12 @@
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "common/port_file.h"
 #include "gmock/gmock.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
 #include "image_service.grpc.pb.h"
+#include "testing/scratch_path.h"
 #include "testing/subprocess.h"
 
 namespace image_server {
@@ -145,6 +147,42 @@ TEST(ServerProcessTest, BusyPortIsOneLineAndNonZeroExit) {
   EXPECT_NE(*exit_code, 0);
   EXPECT_EQ(second.err(), "image_server: cannot listen on '" + *address +
                               "': Address already in use\n");
+}
+
+TEST(ServerProcessTest, PortFileReplacesAStaleOneOnlyOnceListening) {
+  const std::string port_file = image_testing::ScratchPath("stale.port");
+  ASSERT_TRUE(image_common::WritePortFile(port_file, "127.0.0.1:1").ok());
+  Subprocess server(SERVER_BINARY,
+                    {"--address=127.0.0.1:0", "--port_file=" + port_file,
+                     "--images_dir=" IMAGES_DIR});
+  const std::optional<std::string> line =
+      server.WaitForLine("listening on", absl::Seconds(30));
+  ASSERT_TRUE(line.has_value()) << server.err();
+
+  absl::StatusOr<std::string> address = image_common::ReadPortFile(port_file);
+  for (int i = 0; i < 100 && !address.ok(); ++i) {
+    absl::SleepFor(absl::Milliseconds(20));
+    address = image_common::ReadPortFile(port_file);
+  }
+  ASSERT_TRUE(address.ok()) << address.status();
+  EXPECT_NE(*address, "127.0.0.1:1");
+  EXPECT_THAT(*line, HasSubstr("listening on " + *address + ","));
+  std::remove(port_file.c_str());
+}
+
+TEST(ServerProcessTest, AnUnwritablePortFileFailsBeforeLoading) {
+  Subprocess server(SERVER_BINARY, {"--address=127.0.0.1:0",
+                                    "--port_file=/no/such/dir/server.port",
+                                    "--images_dir=" IMAGES_DIR});
+  const std::optional<int> exit_code = server.WaitForExit(absl::Seconds(10));
+
+  ASSERT_TRUE(exit_code.has_value());
+  EXPECT_EQ(*exit_code, 1);
+  EXPECT_THAT(server.err(),
+              HasSubstr("image_server: cannot write --port_file "
+                        "'/no/such/dir/server.port': No such file"));
+  EXPECT_EQ(server.err().find('\n'), server.err().size() - 1);
+  EXPECT_THAT(server.out(), Not(HasSubstr("listening")));
 }
 
 }  // namespace

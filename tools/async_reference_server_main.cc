@@ -43,10 +43,10 @@ int main(int argc, char** argv) {
        "calibration.",
        "async_reference_server [--address=HOST:PORT] [--images_dir=DIR]"});
   absl::ParseCommandLine(argc, argv);
-  if (const std::string port_file = absl::GetFlag(FLAGS_port_file);
-      !port_file.empty()) {
-    const absl::Status cleared = image_common::ClearPortFile(port_file);
-    if (!cleared.ok()) return Fail(cleared.message());
+  const std::string port_file = absl::GetFlag(FLAGS_port_file);
+  if (absl::Status cleared = image_common::ClearPortFile(port_file);
+      !cleared.ok()) {
+    return Fail(cleared.message());
   }
   sigset_t signals;
   sigemptyset(&signals);
@@ -65,10 +65,9 @@ int main(int argc, char** argv) {
   if (!server.ok()) return Fail(server.status().message());
   const std::string bound = absl::StrCat(address.substr(0, address.rfind(':')),
                                          ":", (*server)->port());
-  if (const std::string port_file = absl::GetFlag(FLAGS_port_file);
-      !port_file.empty()) {
-    const absl::Status written = image_common::WritePortFile(port_file, bound);
-    if (!written.ok()) return Fail(written.message());
+  if (absl::Status written = image_common::WritePortFile(port_file, bound);
+      !written.ok()) {
+    return Fail(written.message());
   }
   std::printf(
       "async_reference_server: listening on %s, %zu images, %.1f MB "

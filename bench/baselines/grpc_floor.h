@@ -3,8 +3,8 @@
 // with the scenarios' channel settings. ListImages' latency beside it shows
 // what the image service adds to gRPC's own cost per call; beside the raw
 // TCP round trip, what gRPC costs. (A gRPC echo server inside the bench
-// process is no floor: sharing the bench's pollers made it slower, 81-97 us,
-// than ListImages on the real server, 53 us.)
+// process is no floor: sharing the bench's pollers made it slower than
+// ListImages on the real server.)
 #ifndef BENCH_BASELINES_GRPC_FLOOR_H_
 #define BENCH_BASELINES_GRPC_FLOOR_H_
 

@@ -71,8 +71,8 @@ void RegisterTcpBaselines(std::shared_ptr<const std::vector<Image>> images) {
       kTcpBulkName,
       [payload](benchmark::State& state) { TcpBulk(state, *payload); })
       // As long as a 1000-image stream at least, whatever
-      // --benchmark_min_time says: with 0.01 s it ran 3 iterations and its
-      // medians spread over 2.7-4.2 GB/s; with 0.3 s, 3.5-4.0.
+      // --benchmark_min_time says: a few iterations of it are too noisy to
+      // divide by.
       ->MinTime(0.3)
       ->UseManualTime()
       ->MeasureProcessCPUTime()

@@ -21,14 +21,13 @@ std::chrono::system_clock::time_point DeadlineAfter(absl::Duration timeout) {
   return absl::ToChronoTime(absl::Now() + timeout);
 }
 
-// Measured here (image_bench, 100-image streams, 8 in flight): with gRPC's
-// BDP probing the client's windows grow until it holds hundreds of MB of
-// unread images; every read then faults in fresh pages and the bench burned
-// 2.5 CPU-s per GB, ten times the server, streaming 0.6 GB/s. A fixed 4 MiB
-// window per stream: 0.32 CPU-s per GB and 2.8 GB/s. Frames of up to 1 MiB
-// instead of HTTP/2's 16 KiB default (the server sends what the client
-// allows): one stream of 1000 images went from 2.23-2.24 to 2.42-2.45 GB/s in
-// three runs; 64 streams did not change. --grpc_arg overrides.
+// With gRPC's BDP probing and several streams in flight, the client's windows
+// grow until it holds hundreds of MB of unread images; every read then faults
+// in fresh pages and the bench, not the server, becomes the bottleneck. A
+// fixed 4 MiB window per stream avoids that. Frames of up to 1 MiB instead
+// of HTTP/2's 16 KiB default (the server sends what the client allows) cost
+// one stream fewer frames per image. docs/performance.md has the figures;
+// --grpc_arg overrides any of these.
 void SetDefaultTransportArgs(const std::vector<image_common::GrpcArg>& given,
                              grpc::ChannelArguments* arguments) {
   const auto is_given = [&](absl::string_view key) {

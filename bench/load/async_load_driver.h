@@ -1,12 +1,12 @@
 // Drives closed-loop calls from one thread through a CompletionQueue:
 // the thread that polls the sockets also records each result and starts the
 // next call. The thread-per-call driver (load_driver.h) hands every
-// completion from the polling thread to the waiting worker; at 64 calls in
-// flight that hand-off cost the bench 58 us of CPU per ListImages call, more
-// than the server spent answering it; here it costs 19 us.
+// completion from the polling thread to the waiting worker; with many calls
+// in flight that hand-off cost the bench more CPU per ListImages call than
+// the server spent answering it.
 // Open loop stays on load_driver.h: a CompletionQueue wakes on a deadline
-// only to the millisecond (measured: starts 1-2 ms late), which would add
-// up to 2 ms to calls counted from their intended start.
+// only to the millisecond, so calls would start late and that lateness would
+// count against the server in latency measured from the intended start.
 #ifndef BENCH_LOAD_ASYNC_LOAD_DRIVER_H_
 #define BENCH_LOAD_ASYNC_LOAD_DRIVER_H_
 

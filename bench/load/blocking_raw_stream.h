@@ -3,9 +3,9 @@
 // and parses responses in place (wire/image_wire.h) instead of copying each
 // image into a protobuf message.
 //
-// This is the bench's one use of gRPC's private API (grpc::internal, kept to
-// blocking_raw_stream.cc): gRPC 1.51 has no public blocking call that reads a
-// stream as raw bytes. grpc::GenericStub is async or callback only, and a
+// This is the bench's one use of gRPC's private API (namespace internal, kept
+// to blocking_raw_stream.cc): gRPC 1.51 has no public blocking call that reads
+// a stream as raw bytes. grpc::GenericStub is async or callback only, and a
 // CompletionQueue-driven reader was measurably slower for one stream on the
 // same server (see docs/performance.md). Checked against gRPC 1.51.1.
 #ifndef BENCH_LOAD_BLOCKING_RAW_STREAM_H_

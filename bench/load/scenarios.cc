@@ -73,9 +73,9 @@ using BatchRunner =
 
 // How a scenario's calls run. Several in flight in closed loop: one thread
 // drives them all (async_load_driver.h). One in flight: its own thread on the
-// sync API, which streamed 10 % faster here (2.2-2.4 against 1.8-2.1 GB/s,
-// same server, four runs of 8-10 connections). Open loop: a thread per call
-// in flight (load_driver.h), for its precise start times.
+// sync API, which streamed measurably faster than one CompletionQueue slot
+// against the same server (docs/performance.md). Open loop: a thread per
+// call in flight (load_driver.h), for its precise start times.
 template <typename Slot, typename Worker, typename... Args>
 BatchRunner CallRunner(Args... args) {
   return [=](const ScenarioSettings& settings, int64_t rpcs, int concurrency,
@@ -103,10 +103,9 @@ absl::StatusOr<Channels> Connect(const ScenarioSettings& settings,
                          std::min(settings.channels, concurrency));
 }
 
-// The first measured run of a scenario in a process used to be its slowest
-// (one stream of 1000 images: 1.94 GB/s against 2.1-2.8 for the nine after
-// it, in three runs): the bench's heap and its threads' malloc arenas were
-// still growing to the scenario's size. One untimed batch, on connections of
+// The first measured run of a scenario in a process used to be its slowest:
+// the bench's heap and its threads' malloc arenas were still growing to the
+// scenario's size. One untimed batch, on connections of
 // its own that are then closed, pays that once; every measured run still
 // starts on fresh connections.
 void WarmUp(const ScenarioSettings& settings, int concurrency,
