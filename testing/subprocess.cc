@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <utility>
 
 #include "absl/strings/match.h"
@@ -124,6 +125,8 @@ ServerProcess::ServerProcess(const std::string& binary,
                              std::vector<std::string> args)
     : port_file_(ScratchPath(absl::StrCat("server", next_server++, ".port"))),
       process_(binary, WithPortFile(std::move(args), port_file_)) {}
+
+ServerProcess::~ServerProcess() { std::remove(port_file_.c_str()); }
 
 std::optional<std::string> ServerProcess::WaitForAddress(absl::Duration limit) {
   const absl::Time deadline = absl::Now() + limit;

@@ -54,6 +54,8 @@ class Subprocess {
 class ServerProcess {
  public:
   ServerProcess(const std::string& binary, std::vector<std::string> args);
+  // Kills the server (as Subprocess does) and removes its port file.
+  ~ServerProcess();
 
   // "127.0.0.1:PORT" once the server listens; nullopt if it exits first or
   // is not listening within `limit`.
