@@ -19,6 +19,7 @@
 #include "absl/time/time.h"
 #include "common/command_line.h"
 #include "common/port_file.h"
+#include "common/shutdown_signals.h"
 #include "server/calibration.h"
 #include "server/image_service_impl.h"
 #include "server/image_store.h"
@@ -119,8 +120,7 @@ void AnnounceCalibration(const image_server::CalibrationOptions& options) {
 // main), so only sigwait sees them.
 void ShutDownOnSignal(const sigset_t& signals,
                       image_server::StartedServer* server) {
-  int signal_number = 0;
-  sigwait(&signals, &signal_number);
+  const int signal_number = image_common::WaitForShutdownSignal(signals);
   const double grace = absl::GetFlag(FLAGS_shutdown_grace_s);
   std::printf("image_server: %s received, stopping (grace %.1f s)\n",
               signal_number == SIGINT ? "SIGINT" : "SIGTERM", grace);
@@ -149,11 +149,7 @@ int main(int argc, char** argv) {
     return Fail(cleared.message());
   }
 
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  const sigset_t signals = image_common::BlockShutdownSignals();
 
   image_server::LoadOptions load_options;
   load_options.threads = absl::GetFlag(FLAGS_load_threads);

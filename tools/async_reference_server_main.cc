@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/command_line.h"
 #include "common/port_file.h"
+#include "common/shutdown_signals.h"
 #include "server/image_probe.h"
 #include "server/image_store.h"
 #include "tools/async_reference_server.h"
@@ -48,11 +49,7 @@ int main(int argc, char** argv) {
       !cleared.ok()) {
     return Fail(cleared.message());
   }
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  const sigset_t signals = image_common::BlockShutdownSignals();
 
   image_server::LoadOptions options;
   options.make_prober = image_server::InProcessProber();
@@ -74,7 +71,6 @@ int main(int argc, char** argv) {
       "(asynchronous reference, not image_server)\n",
       bound.c_str(), store->images().size(), store->total_bytes() / 1e6);
   std::fflush(stdout);
-  int signal_number = 0;
-  sigwait(&signals, &signal_number);
+  image_common::WaitForShutdownSignal(signals);
   return 0;
 }
