@@ -22,6 +22,7 @@
 #include "bench/client/image_client.h"
 #include "bench/load/scenarios.h"
 #include "bench/report/bench_reporter.h"
+#include "bench/report/compact_console.h"
 #include "benchmark/benchmark.h"
 #include "common/command_line.h"
 
@@ -66,6 +67,10 @@ ABSL_FLAG(double, local_cost_min_time_s, 0.05,
 ABSL_FLAG(std::string, histogram_out, "",
           "Write every run's latency histograms and counts to this file, in a "
           "form scripts/merge combines exactly across bench processes.");
+ABSL_FLAG(bool, full_table, false,
+          "Show Google Benchmark's own console table, every counter in a "
+          "column (200+ columns wide), instead of the compact one. The JSON "
+          "(--benchmark_out) always has every counter.");
 ABSL_FLAG(std::string, hgrm_dir, "",
           "Write each run's RPC latency distribution as an HdrHistogram .hgrm "
           "file into this directory, for plotting.");
@@ -86,6 +91,8 @@ int Fail(absl::string_view message) {
 struct DisplayFlags {
   std::string format = "console";
   std::string color = "auto";
+  // gbench's own console table, every counter in a column of its own.
+  bool full_table = false;
 };
 
 // --quick lowers gbench's minimum time unless the user chose one; gbench
@@ -98,6 +105,9 @@ std::vector<char*> PreParse(int argc, char** argv, DisplayFlags* display) {
     absl::string_view arg = argv[i];
     quick |= arg == "--quick" || arg == "--quick=true";
     min_time_given |= absl::StartsWith(arg, "--benchmark_min_time");
+    display->full_table |=
+        absl::StartsWith(arg, "--benchmark_counters_tabular") ||
+        arg == "--full_table" || arg == "--full_table=true";
     if (absl::ConsumePrefix(&arg, "--benchmark_format=")) {
       display->format = std::string(arg);
     } else if (absl::ConsumePrefix(&arg, "--benchmark_color=")) {
@@ -115,6 +125,8 @@ std::unique_ptr<benchmark::BenchmarkReporter> MakeDisplay(
   if (flags.format == "json")
     return std::make_unique<benchmark::JSONReporter>();
   if (flags.format == "csv") return std::make_unique<benchmark::CSVReporter>();
+  if (!flags.full_table)
+    return std::make_unique<image_bench::CompactConsoleReporter>();
   const bool color = flags.color == "true" || flags.color == "yes" ||
                      (flags.color == "auto" && isatty(STDOUT_FILENO));
   return std::make_unique<benchmark::ConsoleReporter>(
