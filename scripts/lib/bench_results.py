@@ -6,6 +6,7 @@ that knows gbench's JSON layout, so the three scripts agree on names and
 medians.
 """
 import json
+import math
 import os
 import re
 import statistics
@@ -34,12 +35,18 @@ def load_json(path):
 
 
 def samples(gbench):
-    """Rows of one gbench JSON by display name: one per repetition, errors left out."""
+    """Rows of one gbench JSON by display name, one per repetition in repetition order.
+
+    Only per-repetition rows: gbench's own aggregates would count twice, and
+    rows with an error measured nothing.
+    """
     by_name = {}
     for row in gbench.get("benchmarks", []):
         if row.get("run_type", "iteration") != "iteration" or row.get("error_occurred"):
             continue
         by_name.setdefault(display_name(row["name"]), []).append(row)
+    for rows in by_name.values():
+        rows.sort(key=lambda r: r.get("repetition_index", 0))
     return by_name
 
 
@@ -50,8 +57,12 @@ def errors(gbench):
 
 
 def median(rows, key):
-    """Median of `key` over `rows` that have it, or None."""
-    values = [r[key] for r in rows if key in r]
+    """Median of `key` over the rows that have a finite value of it, or None.
+
+    A median is robust to the one slow repetition a shared machine produces.
+    """
+    values = [r[key] for r in rows
+              if isinstance(r.get(key), (int, float)) and math.isfinite(r[key])]
     return statistics.median(values) if values else None
 
 
