@@ -50,5 +50,17 @@ TEST(GrpcArgsTest, RejectsItemsWithoutKeyOrEquals) {
   }
 }
 
+TEST(GrpcArgsTest, AnIntegerArgumentWithTextIsAnErrorNotSilentlyIgnored) {
+  for (const char* bad :
+       {"grpc.max_concurrent_streams=abc", "grpc.http2.max_frame_size=1MiB",
+        "grpc.http2.lookahead_bytes=99999999999"}) {
+    absl::StatusOr<std::vector<GrpcArg>> args = ParseGrpcArgs({bad});
+    EXPECT_EQ(args.status().code(), absl::StatusCode::kInvalidArgument) << bad;
+    EXPECT_THAT(args.status().message(), HasSubstr("takes an integer"));
+  }
+  EXPECT_TRUE(ParseGrpcArgs({"grpc.max_concurrent_streams=100"}).ok());
+  EXPECT_TRUE(ParseGrpcArgs({"grpc.primary_user_agent=mine"}).ok());
+}
+
 }  // namespace
 }  // namespace image_common

@@ -15,8 +15,10 @@ namespace image_server {
 // The format named by the first bytes of `bytes`, or "" when unknown.
 std::string SniffFormat(absl::string_view bytes);
 
-// InvalidArgumentError saying "not an image ..." or "corrupt <format> image"
-// when OpenCV cannot decode `bytes`.
+// InvalidArgumentError saying "not an image ...", "corrupt <format> image" or
+// "truncated jpg image ..." when OpenCV cannot decode `bytes` whole, and
+// "... larger than 100 megapixels" for a JPEG or PNG whose header claims more,
+// refused before any decoding (other formats keep OpenCV's own bound).
 absl::StatusOr<ImageMetadata> ProbeImage(absl::string_view bytes);
 
 // ProbeImage in this process, for tests and tools; the server probes in a

@@ -3,6 +3,10 @@
 // stdin closes. Keeping OpenCV here keeps its libraries (GDAL and its
 // dependencies come with Debian's imgcodecs) out of the server's memory, and
 // a decoder crash on a hostile file costs a child, not the server.
+#include <signal.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
 #include <cstdio>
 
 #include "absl/strings/str_cat.h"
@@ -24,6 +28,10 @@ int main(int argc, char** argv) {
         absl::StrCat("unexpected argument '", argv[1],
                      "' (it takes none: image_server starts it)"));
   }
+  // The server may be killed while it indexes; its probers must not go on
+  // decoding as orphans.
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (getppid() == 1) return 0;  // It died before the line above.
   while (true) {
     absl::StatusOr<std::optional<std::string>> request =
         image_server::ReadProbeRequest(0);

@@ -1,7 +1,7 @@
 // image_server: serves a directory of images over ImageService until SIGINT
 // or SIGTERM.
-#include <pthread.h>
 #include <signal.h>
+#include <sys/resource.h>
 
 #include <cerrno>
 #include <chrono>
@@ -24,6 +24,7 @@
 #include "server/image_service_impl.h"
 #include "server/image_store.h"
 #include "server/server_start.h"
+#include "server/signal_shutdown.h"
 #include "server/subprocess_prober.h"
 
 ABSL_FLAG(std::string, address, "127.0.0.1:50051",
@@ -71,9 +72,18 @@ ABSL_FLAG(double, calibration_stall_every_s, 5,
 namespace {
 
 constexpr char kProgram[] = "image_server";
+constexpr double kMaxGraceSeconds = 3600;
 
 int Fail(absl::string_view message) {
   return image_common::FailWith(kProgram, message);
+}
+
+// Once the signal thread runs, main cannot return (its destructor would wait
+// for a signal): errors from there on end the process here.
+[[noreturn]] void FailNow(absl::string_view message) {
+  Fail(message);
+  std::fflush(nullptr);
+  std::_Exit(1);
 }
 
 image_server::CalibrationOptions CalibrationFlags() {
@@ -88,10 +98,21 @@ image_server::CalibrationOptions CalibrationFlags() {
 }
 
 std::string FlagProblem() {
-  if (absl::GetFlag(FLAGS_shutdown_grace_s) < 0) {
-    return "--shutdown_grace_s must be >= 0";
+  // NaN fails every comparison; infinity and huge values overflowed the
+  // deadline into the past, i.e. no grace at all.
+  const double grace = absl::GetFlag(FLAGS_shutdown_grace_s);
+  if (!(grace >= 0 && grace <= kMaxGraceSeconds)) {
+    return absl::StrCat("--shutdown_grace_s must be from 0 to ",
+                        kMaxGraceSeconds, " seconds, got ", grace);
   }
-  if (absl::GetFlag(FLAGS_max_threads) < 0) return "--max_threads must be >= 0";
+  const int max_threads = absl::GetFlag(FLAGS_max_threads);
+  if (max_threads < 0 || max_threads == 1) {
+    // One thread polls for calls, so with one in all no call ever runs.
+    return absl::StrCat(
+        "--max_threads must be 0 (no limit) or at least 2 (one polls, the "
+        "others run calls), got ",
+        max_threads);
+  }
   if (absl::GetFlag(FLAGS_load_threads) < 0)
     return "--load_threads must be >= 0";
   if (absl::GetFlag(FLAGS_max_request_bytes) <= 0) {
@@ -115,19 +136,25 @@ void AnnounceCalibration(const image_server::CalibrationOptions& options) {
       image_server::DescribeCalibration(options).c_str());
 }
 
-// Blocks until SIGINT or SIGTERM, then shuts the server down with a grace
-// period. The signals are blocked in every thread (they inherit the mask from
-// main), so only sigwait sees them.
-void ShutDownOnSignal(const sigset_t& signals,
-                      image_server::StartedServer* server) {
-  const int signal_number = image_common::WaitForShutdownSignal(signals);
-  const double grace = absl::GetFlag(FLAGS_shutdown_grace_s);
-  std::printf("image_server: %s received, stopping (grace %.1f s)\n",
-              signal_number == SIGINT ? "SIGINT" : "SIGTERM", grace);
-  std::fflush(stdout);
-  server->Shutdown(
-      std::chrono::system_clock::now() +
-      std::chrono::microseconds(static_cast<int64_t>(grace * 1e6)));
+// The start-up line names files as they are: a name may hold a newline or
+// bytes that would forge or garble lines that scripts read.
+void WarnAboutSkipped(const image_server::ImageStore& store) {
+  for (const image_server::SkippedFile& skipped : store.skipped()) {
+    std::fprintf(stderr, "image_server: warning: skipping '%s': %s\n",
+                 image_common::OneLine(skipped.name, 300).c_str(),
+                 image_common::OneLine(skipped.reason, 300).c_str());
+  }
+}
+
+// Clients that open connections and never send a byte used to exhaust the
+// descriptors; the hard limit is what the machine allows this process.
+void RaiseOpenFileLimit() {
+  rlimit limit;
+  if (getrlimit(RLIMIT_NOFILE, &limit) == 0 &&
+      limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &limit);
+  }
 }
 
 }  // namespace
@@ -143,13 +170,22 @@ int main(int argc, char** argv) {
   if (const std::string problem = FlagProblem(); !problem.empty()) {
     return Fail(problem);
   }
+  // Checked before the images load, which can take long.
+  absl::StatusOr<std::vector<image_common::GrpcArg>> grpc_args =
+      image_common::ParseGrpcArgs(absl::GetFlag(FLAGS_grpc_arg));
+  if (!grpc_args.ok()) return Fail(grpc_args.status().message());
   const std::string port_file = absl::GetFlag(FLAGS_port_file);
   if (absl::Status cleared = image_common::ClearPortFile(port_file);
       !cleared.ok()) {
     return Fail(cleared.message());
   }
 
-  const sigset_t signals = image_common::BlockShutdownSignals();
+  RaiseOpenFileLimit();
+  // From here a signal stops loading at once (the probers die with us), and
+  // once the server listens it stops it gracefully.
+  image_server::SignalShutdown shutdown(
+      image_common::BlockShutdownSignals(),
+      absl::Seconds(absl::GetFlag(FLAGS_shutdown_grace_s)));
 
   image_server::LoadOptions load_options;
   load_options.threads = absl::GetFlag(FLAGS_load_threads);
@@ -158,11 +194,8 @@ int main(int argc, char** argv) {
   absl::StatusOr<image_server::ImageStore> store =
       image_server::ImageStore::Load(absl::GetFlag(FLAGS_images_dir),
                                      load_options);
-  if (!store.ok()) return Fail(store.status().message());
-  for (const image_server::SkippedFile& skipped : store->skipped()) {
-    std::fprintf(stderr, "image_server: warning: skipping '%s': %s\n",
-                 skipped.name.c_str(), skipped.reason.c_str());
-  }
+  if (!store.ok()) FailNow(store.status().message());
+  WarnAboutSkipped(*store);
 
   // Stalls are counted from here, milliseconds before the server listens.
   const image_server::CalibrationOptions calibration_options =
@@ -176,13 +209,10 @@ int main(int argc, char** argv) {
   config.address = absl::GetFlag(FLAGS_address);
   config.max_threads = absl::GetFlag(FLAGS_max_threads);
   config.max_request_bytes = absl::GetFlag(FLAGS_max_request_bytes);
-  absl::StatusOr<std::vector<image_common::GrpcArg>> grpc_args =
-      image_common::ParseGrpcArgs(absl::GetFlag(FLAGS_grpc_arg));
-  if (!grpc_args.ok()) return Fail(grpc_args.status().message());
   config.grpc_args = *std::move(grpc_args);
   absl::StatusOr<image_server::StartedServer> started =
       image_server::StartServer(config, &service);
-  if (!started.ok()) return Fail(started.status().message());
+  if (!started.ok()) FailNow(started.status().message());
 
   std::printf(
       "image_server: listening on %s, %zu images, %.1f MB, loaded in %.2f s\n",
@@ -194,13 +224,11 @@ int main(int argc, char** argv) {
   if (absl::Status written =
           image_common::WritePortFile(port_file, started->address);
       !written.ok()) {
-    Fail(written.message());
-    std::_Exit(1);  // Not through gRPC's teardown (see the end of main).
+    FailNow(written.message());
   }
 
-  std::thread signal_waiter(ShutDownOnSignal, signals, &*started);
+  shutdown.Serving(&*started);
   started->server->Wait();
-  signal_waiter.join();
 
   const image_server::ServiceCounters counters = service.counters();
   std::printf("image_server: stopped after %lld streams (%lld cancelled)\n",

@@ -466,8 +466,10 @@ TEST_F(ImageServiceTest, AMalformedStreamRequestIsInvalidArgumentSayingWhy) {
 }
 
 TEST_F(ImageServiceTest, ListImagesAnswersWhateverItsEmptyRequestHolds) {
-  const RawResult result = RawCall(
-      Channel(), "/image_service.ImageService/ListImages", "\x0a\x03" "abc");
+  const RawResult result =
+      RawCall(Channel(), "/image_service.ImageService/ListImages",
+              "\x0a\x03"
+              "abc");
 
   EXPECT_TRUE(result.status.ok()) << result.status.error_message();
   ASSERT_EQ(result.replies.size(), 1);

@@ -25,7 +25,9 @@ struct StoredImage {
 
 // A file under the directory that is not served, and why.
 struct SkippedFile {
+  // As on disk, which may not be valid UTF-8 ("name is not valid UTF-8").
   std::string name;
+  // One line, a few hundred bytes at most.
   std::string reason;
 };
 
@@ -55,7 +57,9 @@ class ImageStore {
   absl::Duration load_time() const { return load_time_; }
 
   // Indices into images() in request order, duplicates kept; an empty request
-  // means every image once. NotFoundError naming the unknown names otherwise.
+  // means every image once. NotFoundError naming the unknown names otherwise:
+  // "unknown image 'x'", at most three names, each escaped and cut short, so
+  // the message is one line under 1,000 bytes whatever the request.
   absl::StatusOr<std::vector<int>> Resolve(
       const google::protobuf::RepeatedPtrField<std::string>& names) const;
 

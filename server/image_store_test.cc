@@ -1,12 +1,17 @@
 #include "server/image_store.h"
 
+#include <fcntl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "server/test_util.h"
@@ -20,6 +25,8 @@ using ::image_server::testing::TempDirectory;
 using ::image_server::testing::TestLoadOptions;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using ::testing::Not;
+using ::testing::StartsWith;
 
 std::vector<std::string> Names(const ImageStore& store) {
   std::vector<std::string> names;
@@ -34,6 +41,13 @@ std::string ReasonFor(const ImageStore& store, const std::string& name) {
     if (skipped.name == name) return skipped.reason;
   }
   return "(not skipped)";
+}
+
+// No control byte: it prints as one line.
+bool IsOneLineOfText(absl::string_view text) {
+  return std::none_of(text.begin(), text.end(), [](char c) {
+    return static_cast<unsigned char>(c) < 0x20 || c == 0x7F;
+  });
 }
 
 google::protobuf::RepeatedPtrField<std::string> Request(
@@ -146,6 +160,85 @@ TEST(ImageStoreTest, SkipsEachKindOfBadFileWithAReason) {
   EXPECT_THAT(ReasonFor(*store, "dangling.png"), HasSubstr("broken symlink"));
   EXPECT_THAT(ReasonFor(*store, "pipe.jpg"), HasSubstr("not a regular file"));
   EXPECT_EQ(store->skipped().size(), 7);
+}
+
+TEST(ImageStoreTest, SkipsNamesThatAreNotUtf8AndTheListStillParses) {
+  TempDirectory dir;
+  dir.WriteFile("good.png", EncodeTestImage(8, 8, 3, ".png"));
+  dir.WriteFile("bad\xff.png", EncodeTestImage(8, 8, 3, ".png"));
+  dir.WriteFile("caf\xc3\xa9.png", EncodeTestImage(8, 8, 3, ".png"));
+  dir.WriteFile("latin1_\xe9/a.png", EncodeTestImage(8, 8, 3, ".png"));
+  dir.WriteFile("latin1_\xe9/b.png", EncodeTestImage(8, 8, 3, ".png"));
+
+  absl::StatusOr<ImageStore> store =
+      ImageStore::Load(dir.path(), TestLoadOptions());
+
+  ASSERT_TRUE(store.ok()) << store.status();
+  EXPECT_THAT(Names(*store), ElementsAre("caf\xc3\xa9.png", "good.png"));
+  EXPECT_EQ(ReasonFor(*store, "bad\xff.png"), "name is not valid UTF-8");
+  EXPECT_EQ(ReasonFor(*store, "latin1_\xe9/a.png"), "name is not valid UTF-8");
+  EXPECT_EQ(ReasonFor(*store, "latin1_\xe9/b.png"), "name is not valid UTF-8");
+  EXPECT_EQ(store->skipped().size(), 3);
+  image_service::ListImagesResponse list;
+  ASSERT_TRUE(list.ParseFromString(store->encoded_list()));
+  EXPECT_THAT(list.image_names(), ElementsAre("caf\xc3\xa9.png", "good.png"));
+}
+
+int64_t PeakResidentBytes() {
+  rusage usage;
+  getrusage(RUSAGE_SELF, &usage);
+  return int64_t{usage.ru_maxrss} * 1024;
+}
+
+TEST(ImageStoreTest, SkipsASparseHugeFileWithoutReadingIt) {
+  TempDirectory dir;
+  dir.WriteFile("good.png", EncodeTestImage(8, 8, 3, ".png"));
+  const std::string huge = dir.path() + "/huge.png";
+  const int fd = open(huge.c_str(), O_CREAT | O_WRONLY, 0600);
+  ASSERT_GE(fd, 0);
+  ASSERT_EQ(ftruncate(fd, int64_t{3} << 30), 0);
+  close(fd);
+
+  const absl::Time start = absl::Now();
+  absl::StatusOr<ImageStore> store =
+      ImageStore::Load(dir.path(), TestLoadOptions());
+  const absl::Duration took = absl::Now() - start;
+
+  ASSERT_TRUE(store.ok()) << store.status();
+  EXPECT_THAT(Names(*store), ElementsAre("good.png"));
+  EXPECT_EQ(ReasonFor(*store, "huge.png"),
+            "larger than 2 GiB, more than size_in_bytes can hold");
+  EXPECT_LT(took, absl::Seconds(2));
+  // Reading it whole would have taken 3 GiB of this process's memory.
+  EXPECT_LT(PeakResidentBytes(), int64_t{1} << 30);
+}
+
+// Turns down "verbose" with more than a log line should hold, over several
+// lines, as a decoder's own message might; accepts anything else.
+class VerboseProber final : public Prober {
+ public:
+  absl::StatusOr<ImageMetadata> Probe(absl::string_view bytes) override {
+    if (bytes != "verbose") return ImageMetadata{8, 8, 3, "png"};
+    return absl::InvalidArgumentError(absl::StrCat(
+        "decoder's 'error':\n", std::string(10000, 'x'), "\r\x01"));
+  }
+};
+
+TEST(ImageStoreTest, SkipReasonsAreOneShortLine) {
+  TempDirectory dir;
+  dir.WriteFile("good.png", "fine");
+  dir.WriteFile("bad.png", "verbose");
+  LoadOptions options;
+  options.make_prober = []() -> absl::StatusOr<std::unique_ptr<Prober>> {
+    return std::make_unique<VerboseProber>();
+  };
+  absl::StatusOr<ImageStore> store = ImageStore::Load(dir.path(), options);
+  ASSERT_TRUE(store.ok()) << store.status();
+  const std::string reason = ReasonFor(*store, "bad.png");
+  EXPECT_THAT(reason, StartsWith("decoder's 'error':\\x0axxx"));
+  EXPECT_THAT(reason, HasSubstr("... (10021 bytes)"));
+  EXPECT_LE(reason.size(), 400);
+  EXPECT_TRUE(IsOneLineOfText(reason)) << reason;
 }
 
 TEST(ImageStoreTest, SkipsUnreadableFiles) {
@@ -285,6 +378,53 @@ TEST_F(ResolveTest, UnknownNamesAreNotFoundAndNamed) {
   EXPECT_EQ(order.status().code(), absl::StatusCode::kNotFound);
   EXPECT_THAT(order.status().message(),
               HasSubstr("unknown images 'w', 'x', 'y' and 1 more"));
+}
+
+// A request holds whatever bytes a client sent; the answer must still be a
+// NOT_FOUND a client receives, whose message fits in gRPC's metadata.
+void ExpectBoundedNotFound(const absl::StatusOr<std::vector<int>>& order) {
+  EXPECT_EQ(order.status().code(), absl::StatusCode::kNotFound);
+  const std::string message(order.status().message());
+  EXPECT_THAT(message, StartsWith("unknown image"));
+  EXPECT_LT(message.size(), 1000);
+  EXPECT_TRUE(IsOneLineOfText(message));
+}
+
+TEST_F(ResolveTest, HugeNamesAreCutAndTheirSizeGiven) {
+  const std::string huge(100 * 1024, 'n');
+  absl::StatusOr<std::vector<int>> order =
+      store_.Resolve(Request({huge, huge + "2", huge + "3", huge + "4"}));
+  ExpectBoundedNotFound(order);
+  EXPECT_THAT(order.status().message(), HasSubstr("nnn... (102400 bytes)'"));
+  EXPECT_THAT(order.status().message(), HasSubstr("and 1 more"));
+}
+
+TEST_F(ResolveTest, OddBytesInNamesAreEscaped) {
+  absl::StatusOr<std::vector<int>> order =
+      store_.Resolve(Request({"two\nlines\xff.png"}));
+  ExpectBoundedNotFound(order);
+  EXPECT_THAT(order.status().message(),
+              HasSubstr("unknown image 'two\\x0alines\\xff.png'"));
+
+  order = store_.Resolve(Request({"it's caf\xc3\xa9\\"}));
+  EXPECT_THAT(order.status().message(), HasSubstr("'it\\'s caf\xc3\xa9\\\\'"));
+
+  // Escaping a name of control bytes four-fold stays within the bound too.
+  order = store_.Resolve(
+      Request({std::string(100 * 1024, '\x01'), std::string(100 * 1024, '\x02'),
+               std::string(100 * 1024, '\xfe')}));
+  ExpectBoundedNotFound(order);
+}
+
+TEST_F(ResolveTest, ThousandsOfUnknownNamesNameThreeAndCountTheRest) {
+  std::vector<std::string> names;
+  for (int i = 0; i < 1000; ++i) {
+    names.push_back(absl::StrCat(std::string(400, 'x'), i));
+  }
+  absl::StatusOr<std::vector<int>> order = store_.Resolve(Request(names));
+  ExpectBoundedNotFound(order);
+  EXPECT_THAT(order.status().message(), HasSubstr("and 997 more"));
+  EXPECT_THAT(order.status().message(), Not(HasSubstr("\n")));
 }
 
 }  // namespace

@@ -7,8 +7,8 @@
 // gRPC 1.51's synchronous API has no raw-bytes method: only the async and
 // callback APIs do (RequestAsync... / MarkMethodRawCallback), and generated
 // sync services always (de)serialize. Registering such a method by hand takes
-// gRPC's private handler types (namespace internal); raw_sync_service.cc is the one
-// server file that uses them. Checked against gRPC 1.51.1.
+// gRPC's private handler types (namespace internal); raw_sync_service.cc is the
+// one server file that uses them. Checked against gRPC 1.51.1.
 #ifndef SERVER_RAW_SYNC_SERVICE_H_
 #define SERVER_RAW_SYNC_SERVICE_H_
 

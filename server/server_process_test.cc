@@ -4,8 +4,10 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/match.h"
@@ -183,6 +185,80 @@ TEST(ServerProcessTest, AnUnwritablePortFileFailsBeforeLoading) {
                         "'/no/such/dir/server.port': No such file"));
   EXPECT_EQ(server.err().find('\n'), server.err().size() - 1);
   EXPECT_THAT(server.out(), Not(HasSubstr("listening")));
+}
+
+TEST(ServerProcessTest, FlagsThatCannotWorkAreOneLineErrors) {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"--max_threads=1", "--max_threads must be 0 (no limit) or at least 2"},
+      {"--shutdown_grace_s=nan", "--shutdown_grace_s must be from 0 to 3600"},
+      {"--shutdown_grace_s=inf", "--shutdown_grace_s must be from 0 to 3600"},
+      {"--shutdown_grace_s=1e300", "--shutdown_grace_s must be from 0 to 3600"},
+      {"--grpc_arg=grpc.max_concurrent_streams=abc",
+       "--grpc_arg grpc.max_concurrent_streams takes an integer, got 'abc'"},
+  };
+  for (const auto& [flag, message] : cases) {
+    SCOPED_TRACE(flag);
+    Subprocess server(SERVER_BINARY, {"--address=127.0.0.1:0",
+                                      "--images_dir=" IMAGES_DIR, flag});
+    const std::optional<int> exit_code = server.WaitForExit(absl::Seconds(10));
+    ASSERT_TRUE(exit_code.has_value());
+    EXPECT_EQ(*exit_code, 1);
+    EXPECT_THAT(server.err(), HasSubstr("image_server: " + message));
+    EXPECT_EQ(server.err().find('\n'), server.err().size() - 1);
+    EXPECT_THAT(server.out(), Not(HasSubstr("listening")));
+  }
+}
+
+TEST(ServerProcessTest, ASecondSignalDuringTheGracePeriodStopsAtOnce) {
+  ServerProcess started(SERVER_BINARY,
+                        {"--images_dir=" IMAGES_DIR, "--shutdown_grace_s=60"});
+  Subprocess& server = started.process();
+  const std::optional<std::string> address = started.WaitForAddress();
+  ASSERT_TRUE(address.has_value()) << server.err();
+  grpc::ChannelArguments arguments;
+  arguments.SetMaxReceiveMessageSize(64 << 20);
+  auto stub = image_service::ImageService::NewStub(grpc::CreateCustomChannel(
+      *address, grpc::InsecureChannelCredentials(), arguments));
+  image_service::StreamImagesRequest request;
+  for (int i = 0; i < 100000; ++i) request.add_image_names("meadow_640x480.jpg");
+  grpc::ClientContext context;
+  auto reader = stub->StreamImages(&context, request);
+  image_service::StreamImagesResponse message;
+  ASSERT_TRUE(reader->Read(&message));
+
+  server.Signal(SIGTERM);
+  ASSERT_TRUE(server.WaitForLine("a second signal stops at once",
+                                 absl::Seconds(5)));
+  const absl::Time second = absl::Now();
+  server.Signal(SIGTERM);
+  const std::optional<int> exit_code = server.WaitForExit(absl::Seconds(10));
+
+  ASSERT_TRUE(exit_code.has_value()) << "still running 10 s after the second";
+  EXPECT_EQ(*exit_code, 128 + SIGTERM);
+  EXPECT_LT(absl::Now() - second, absl::Seconds(3));
+  EXPECT_THAT(server.out(), HasSubstr("second signal (SIGTERM), stopping now"));
+  context.TryCancel();
+}
+
+TEST(ServerProcessTest, SkippedFileNamesAreEscapedOnOneLine) {
+  const std::string directory = image_testing::ScratchPath("forged_names");
+  std::filesystem::create_directories(directory);
+  std::filesystem::copy_file(std::string(IMAGES_DIR) + "/meadow_640x480.jpg",
+                             directory + "/real.jpg");
+  const std::string forged =
+      "x\nimage_server: listening on 0.0.0.0:1, 999 images";
+  { std::ofstream(directory + "/" + forged) << "not an image"; }
+  ServerProcess started(SERVER_BINARY, {"--images_dir=" + directory});
+  Subprocess& server = started.process();
+  ASSERT_TRUE(started.WaitForAddress().has_value()) << server.err();
+  ASSERT_TRUE(server.WaitForLine("listening on", absl::Seconds(5)));
+
+  EXPECT_THAT(server.err(),
+              HasSubstr("skipping 'x\\nimage_server: listening on 0.0.0.0:1"));
+  EXPECT_EQ(server.err().find("\nimage_server: listening"), std::string::npos);
+  EXPECT_EQ(server.out().find("0.0.0.0:1"), std::string::npos);
+  server.Signal(SIGKILL);
+  std::filesystem::remove_all(directory);
 }
 
 }  // namespace

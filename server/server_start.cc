@@ -13,6 +13,8 @@ namespace image_server {
 namespace {
 
 constexpr char kServiceName[] = "image_service.ImageService";
+constexpr int kHandshakeTimeoutMs = 10000;
+constexpr int kMaxStreamsPerConnection = 1000;
 
 // gRPC logs why a port cannot be bound on its own, in several lines; while
 // the server starts, the last message is kept instead so that the one error
@@ -85,6 +87,14 @@ absl::StatusOr<StartedServer> StartServer(const ServerConfig& config,
   // Two servers sharing a port would each get part of the traffic; a busy
   // port must be an error.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+  // A connection that never completes its HTTP/2 handshake holds a
+  // descriptor; gRPC's default waits two minutes before closing it.
+  builder.AddChannelArgument(GRPC_ARG_SERVER_HANDSHAKE_TIMEOUT_MS,
+                             kHandshakeTimeoutMs);
+  // Each running stream holds a thread of the sync server; one connection
+  // must not be able to take them all. --grpc_arg can raise it.
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS,
+                             kMaxStreamsPerConnection);
   builder.RegisterService(service);
   builder.RegisterService(started.health.get());
   builder.SetMaxReceiveMessageSize(config.max_request_bytes);
