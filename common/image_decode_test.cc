@@ -35,8 +35,7 @@ TEST(ImageDecodeTest, BadBytesGiveAnEmptyImageNeverAnException) {
        {std::string(), std::string("not an image"), png.substr(0, 40),
         jpg.substr(0, jpg.size() / 2), std::string(png.size(), '\xff')}) {
     EXPECT_NO_THROW({
-      EXPECT_TRUE(DecodeImage(bad, cv::IMREAD_UNCHANGED).empty())
-          << bad.size();
+      EXPECT_TRUE(DecodeImage(bad, cv::IMREAD_UNCHANGED).empty()) << bad.size();
     });
   }
 }

@@ -220,15 +220,16 @@ TEST(ServerProcessTest, ASecondSignalDuringTheGracePeriodStopsAtOnce) {
   auto stub = image_service::ImageService::NewStub(grpc::CreateCustomChannel(
       *address, grpc::InsecureChannelCredentials(), arguments));
   image_service::StreamImagesRequest request;
-  for (int i = 0; i < 100000; ++i) request.add_image_names("meadow_640x480.jpg");
+  for (int i = 0; i < 100000; ++i)
+    request.add_image_names("meadow_640x480.jpg");
   grpc::ClientContext context;
   auto reader = stub->StreamImages(&context, request);
   image_service::StreamImagesResponse message;
   ASSERT_TRUE(reader->Read(&message));
 
   server.Signal(SIGTERM);
-  ASSERT_TRUE(server.WaitForLine("a second signal stops at once",
-                                 absl::Seconds(5)));
+  ASSERT_TRUE(
+      server.WaitForLine("a second signal stops at once", absl::Seconds(5)));
   const absl::Time second = absl::Now();
   server.Signal(SIGTERM);
   const std::optional<int> exit_code = server.WaitForExit(absl::Seconds(10));
