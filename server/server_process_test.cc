@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <utility>
 #include <vector>
@@ -260,6 +261,102 @@ TEST(ServerProcessTest, SkippedFileNamesAreEscapedOnOneLine) {
   EXPECT_EQ(server.out().find("0.0.0.0:1"), std::string::npos);
   server.Signal(SIGKILL);
   std::filesystem::remove_all(directory);
+}
+
+// PIDs whose parent is `parent`, from /proc.
+std::vector<pid_t> ChildrenOf(pid_t parent) {
+  std::vector<pid_t> children;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+    const std::string name = entry.path().filename().string();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::ifstream stat(entry.path() / "stat");
+    std::string line;
+    std::getline(stat, line);
+    // "pid (comm) state ppid ...": comm may hold spaces, so parse after ')'.
+    const size_t close = line.rfind(')');
+    if (close == std::string::npos) continue;
+    std::istringstream rest(line.substr(close + 2));
+    char state;
+    pid_t ppid = 0;
+    rest >> state >> ppid;
+    if (ppid == parent) children.push_back(std::stoi(name));
+  }
+  return children;
+}
+
+bool Alive(pid_t pid) {
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string line;
+  std::getline(stat, line);
+  const size_t close = line.rfind(')');
+  return close != std::string::npos && line.size() > close + 2 &&
+         line[close + 2] != 'Z';
+}
+
+// A directory that takes seconds to index: many copies of the largest image.
+class SlowToLoad {
+ public:
+  // One copy and hard links to it: the names cost no disk space.
+  SlowToLoad() : path_(image_testing::ScratchPath("slow_to_load")) {
+    std::filesystem::create_directories(path_);
+    const std::string first = path_ + "/copy0.jpg";
+    std::filesystem::copy_file(
+        std::string(IMAGES_DIR) + "/glacier_hq_3840x2160.jpg", first);
+    for (int i = 1; i < 150; ++i) {
+      std::filesystem::create_hard_link(
+          first, path_ + "/copy" + std::to_string(i) + ".jpg");
+    }
+  }
+  ~SlowToLoad() { std::filesystem::remove_all(path_); }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+// Waits until `server` has an image_prober child, i.e. it is indexing.
+std::vector<pid_t> WaitForProbers(pid_t server) {
+  for (int i = 0; i < 500; ++i) {
+    std::vector<pid_t> children = ChildrenOf(server);
+    if (!children.empty()) return children;
+    absl::SleepFor(absl::Milliseconds(10));
+  }
+  return {};
+}
+
+TEST(ServerProcessTest, ASignalWhileLoadingStopsAtOnce) {
+  const SlowToLoad images;
+  Subprocess server(SERVER_BINARY,
+                    {"--address=127.0.0.1:0", "--images_dir=" + images.path(),
+                     "--load_threads=1"});
+  ASSERT_FALSE(WaitForProbers(server.pid()).empty()) << server.err();
+  const absl::Time signalled = absl::Now();
+  server.Signal(SIGTERM);
+  const std::optional<int> exit_code = server.WaitForExit(absl::Seconds(10));
+
+  ASSERT_TRUE(exit_code.has_value());
+  EXPECT_EQ(*exit_code, 0) << server.err();
+  EXPECT_LT(absl::Now() - signalled, absl::Seconds(1));
+  EXPECT_THAT(server.out(), HasSubstr("SIGTERM received before listening"));
+}
+
+TEST(ServerProcessTest, ProbersDieWithAKilledServer) {
+  const SlowToLoad images;
+  Subprocess server(SERVER_BINARY,
+                    {"--address=127.0.0.1:0", "--images_dir=" + images.path(),
+                     "--load_threads=1"});
+  const std::vector<pid_t> probers = WaitForProbers(server.pid());
+  ASSERT_FALSE(probers.empty()) << server.err();
+  server.Signal(SIGKILL);
+  ASSERT_TRUE(server.WaitForExit(absl::Seconds(5)).has_value());
+
+  bool any_alive = true;
+  for (int i = 0; i < 100 && any_alive; ++i) {
+    any_alive = false;
+    for (const pid_t prober : probers) any_alive |= Alive(prober);
+    if (any_alive) absl::SleepFor(absl::Milliseconds(10));
+  }
+  EXPECT_FALSE(any_alive) << "an image_prober outlived its server";
 }
 
 }  // namespace

@@ -23,6 +23,8 @@ class Subprocess {
   Subprocess& operator=(const Subprocess&) = delete;
 
   bool started() const { return pid_ > 0 || exited_; }
+  // The child's process id while it runs, -1 after it exited.
+  pid_t pid() const { return pid_; }
 
   // Reads stdout until a line containing `text`; nullopt at `limit`.
   std::optional<std::string> WaitForLine(const std::string& text,
