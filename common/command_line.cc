@@ -14,6 +14,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "common/one_line.h"
 #include "google/protobuf/stubs/common.h"
 #include "grpcpp/version_info.h"
 #include "opencv2/core/version.hpp"
@@ -128,31 +129,6 @@ void HandleHelpAndVersion(int argc, char** argv, const ProgramInfo& info,
     std::printf("%s\n", version.c_str());
     std::exit(0);
   }
-}
-
-std::string OneLine(absl::string_view message, size_t max_bytes) {
-  std::string line;
-  for (const char c : message) {
-    const unsigned char byte = static_cast<unsigned char>(c);
-    if (c == '\n') {
-      line += "\\n";
-    } else if (c == '\t') {
-      line += "\\t";
-    } else if (byte < 0x20 || byte == 0x7f) {
-      absl::StrAppendFormat(&line, "\\x%02x", byte);
-    } else {
-      line += c;
-    }
-    if (line.size() > max_bytes) {
-      line.resize(max_bytes);
-      // Never half a UTF-8 character: drop a cut sequence whole.
-      while (!line.empty() && (line.back() & 0xC0) == 0x80) line.pop_back();
-      if (!line.empty() && (line.back() & 0x80)) line.pop_back();
-      line += "...";
-      break;
-    }
-  }
-  return line;
 }
 
 int FailWith(absl::string_view program, absl::string_view message) {

@@ -39,10 +39,6 @@ std::string HelpText(const ProgramInfo& info);
 // "image_server 0.9.0 (gRPC 1.51.1, protobuf 3.21.12, OpenCV 4.6.0)".
 std::string VersionText(absl::string_view program);
 
-// `message` made fit for one line of a terminal or a log: control characters
-// escaped (\n, \t, \xNN) and at most `max_bytes` long, with "..." when cut.
-std::string OneLine(absl::string_view message, size_t max_bytes = 1000);
-
 // Prints "<program>: <OneLine(message)>" to stderr and returns 1, the exit
 // code for a bad flag, path or input: `return FailWith("x", "...");`.
 int FailWith(absl::string_view program, absl::string_view message);

@@ -18,6 +18,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "common/command_line.h"
+#include "common/one_line.h"
 #include "common/port_file.h"
 #include "common/shutdown_signals.h"
 #include "server/calibration.h"

@@ -14,10 +14,10 @@
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "common/file_io.h"
-#include "server/utf8.h"
+#include "common/one_line.h"
+#include "common/utf8.h"
 
 namespace image_server {
 namespace {
@@ -70,7 +70,7 @@ absl::StatusOr<DirectoryListing> ListDirectory(const fs::path& root) {
     std::string name = entry.path().lexically_relative(root).generic_string();
     // ListImages carries names in protobuf `string` fields, which must be
     // UTF-8: one such name would break the listing for every client.
-    if (!IsValidUtf8(name)) {
+    if (!image_common::IsValidUtf8(name)) {
       listing.skipped.push_back({std::move(name), "name is not valid UTF-8"});
     } else if (std::optional<std::string> reason = ReasonToSkip(entry, root)) {
       listing.skipped.push_back({std::move(name), *std::move(reason)});
@@ -162,53 +162,11 @@ int ThreadCount(const LoadOptions& options) {
   return std::max(2, static_cast<int>(std::thread::hardware_concurrency()));
 }
 
-// Appends `text` to `out`, one line and readable: control bytes, C1 controls
-// and bytes that are not part of valid UTF-8 become \xNN. With `quoted`, the
-// quote and backslash are escaped too, so that a name cannot end its quotes
-// early. Stops before `out` grows past `max_bytes`, with "... (N bytes)".
-void AppendEscaped(absl::string_view text, size_t max_bytes, bool quoted,
-                   std::string* out) {
-  const size_t limit = out->size() + max_bytes;
-  for (size_t at = 0; at < text.size();) {
-    const size_t length = Utf8SequenceLength(text.substr(at));
-    const uint8_t byte = static_cast<uint8_t>(text[at]);
-    const bool c1_control = length == 2 && byte == 0xC2 &&
-                            static_cast<uint8_t>(text[at + 1]) < 0xA0;
-    std::string piece;
-    if (length == 0 || byte < 0x20 || byte == 0x7F || c1_control) {
-      piece = absl::StrFormat("\\x%02x", byte);
-      at += 1;
-    } else {
-      piece = std::string(text.substr(at, length));
-      if (quoted && (piece == "'" || piece == "\\")) piece.insert(0, "\\");
-      at += length;
-    }
-    if (out->size() + piece.size() > limit) {
-      absl::StrAppend(out, "... (", text.size(), " bytes)");
-      return;
-    }
-    out->append(piece);
-  }
-}
-
 // A request can hold any bytes, and the message travels back in a header
 // whose size gRPC limits: each name is quoted in at most this many bytes.
 constexpr size_t kMaxQuotedNameBytes = 200;
 // A skip reason is printed on one line of the server's log.
 constexpr size_t kMaxReasonBytes = 300;
-
-std::string Quoted(absl::string_view name) {
-  std::string quoted = "'";
-  AppendEscaped(name, kMaxQuotedNameBytes, /*quoted=*/true, &quoted);
-  quoted += "'";
-  return quoted;
-}
-
-std::string ShortReason(absl::string_view reason) {
-  std::string line;
-  AppendEscaped(reason, kMaxReasonBytes, /*quoted=*/false, &line);
-  return line;
-}
 
 }  // namespace
 
@@ -241,8 +199,10 @@ absl::StatusOr<ImageStore> ImageStore::Load(const std::string& directory,
     if (loaded[i].ok()) {
       store.images_.push_back(*std::move(loaded[i]));
     } else {
-      store.skipped_.push_back({listing->candidates[i].name,
-                                ShortReason(loaded[i].status().message())});
+      store.skipped_.push_back(
+          {listing->candidates[i].name,
+           image_common::OneLine(loaded[i].status().message(),
+                                 kMaxReasonBytes)});
     }
   }
   if (store.images_.empty()) {
@@ -296,7 +256,8 @@ absl::StatusOr<std::vector<int>> ImageStore::Resolve(
   constexpr size_t kNamed = 3;
   std::vector<std::string> quoted;
   for (size_t i = 0; i < std::min(kNamed, unknown.size()); ++i) {
-    quoted.push_back(Quoted(unknown[i]));
+    quoted.push_back(
+        image_common::QuotedForLine(unknown[i], kMaxQuotedNameBytes));
   }
   std::string message =
       absl::StrCat(unknown.size() == 1 ? "unknown image " : "unknown images ",

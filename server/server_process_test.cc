@@ -255,8 +255,9 @@ TEST(ServerProcessTest, SkippedFileNamesAreEscapedOnOneLine) {
   ASSERT_TRUE(started.WaitForAddress().has_value()) << server.err();
   ASSERT_TRUE(server.WaitForLine("listening on", absl::Seconds(5)));
 
-  EXPECT_THAT(server.err(),
-              HasSubstr("skipping 'x\\nimage_server: listening on 0.0.0.0:1"));
+  EXPECT_THAT(
+      server.err(),
+      HasSubstr("skipping 'x\\x0aimage_server: listening on 0.0.0.0:1"));
   EXPECT_EQ(server.err().find("\nimage_server: listening"), std::string::npos);
   EXPECT_EQ(server.out().find("0.0.0.0:1"), std::string::npos);
   server.Signal(SIGKILL);

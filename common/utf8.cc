@@ -1,8 +1,8 @@
-#include "server/utf8.h"
+#include "common/utf8.h"
 
 #include <cstdint>
 
-namespace image_server {
+namespace image_common {
 namespace {
 
 bool IsContinuation(uint8_t byte) { return (byte & 0xC0) == 0x80; }
@@ -52,4 +52,4 @@ bool IsValidUtf8(absl::string_view bytes) {
   return true;
 }
 
-}  // namespace image_server
+}  // namespace image_common

@@ -1,10 +1,10 @@
-#include "server/utf8.h"
+#include "common/utf8.h"
 
 #include <string>
 
 #include "gtest/gtest.h"
 
-namespace image_server {
+namespace image_common {
 namespace {
 
 TEST(Utf8Test, AcceptsWellFormedText) {
@@ -63,4 +63,4 @@ TEST(Utf8Test, SequenceLengthIsThatOfTheFirstCharacter) {
 }
 
 }  // namespace
-}  // namespace image_server
+}  // namespace image_common

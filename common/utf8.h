@@ -2,14 +2,14 @@
 // serialize or parse a `string` field that is not valid UTF-8, so one bad
 // file name would break ListImages for every client. absl 20220623 has no
 // public validator and protobuf's is internal, hence this one.
-#ifndef SERVER_UTF8_H_
-#define SERVER_UTF8_H_
+#ifndef COMMON_UTF8_H_
+#define COMMON_UTF8_H_
 
 #include <cstddef>
 
 #include "absl/strings/string_view.h"
 
-namespace image_server {
+namespace image_common {
 
 // The length (1 to 4) of the well-formed UTF-8 sequence that starts `bytes`,
 // or 0 when `bytes` is empty or starts with anything else: a stray
@@ -20,6 +20,6 @@ size_t Utf8SequenceLength(absl::string_view bytes);
 // True when the whole of `bytes` is well-formed UTF-8 (RFC 3629).
 bool IsValidUtf8(absl::string_view bytes);
 
-}  // namespace image_server
+}  // namespace image_common
 
-#endif  // SERVER_UTF8_H_
+#endif  // COMMON_UTF8_H_
