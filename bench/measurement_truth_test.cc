@@ -48,10 +48,12 @@ Struct RunListImages(const std::string& target,
 // The calibrated server delays every call by exactly 2 ms (its wait is
 // precise to a few microseconds). The bench must show it: never less than
 // 2 ms + the no-delay p50 (3 % slack), and never more than that plus what it
-// costs this client to wake a CPU that idled for 2 ms (the allowance below
-// covers the wake-up times seen on these VMs; see docs/performance.md), which
-// no client-side code can avoid; a bench that lost or double-counted the
-// delay fails either way.
+// costs this client to wake a CPU that idled for 2 ms, which no client-side
+// code can avoid and which grows when the VM is in a slow spell. A bench that
+// lost the delay (about +0) or counted it twice (about +2 ms more) is far
+// outside that window whatever the VM does, so a measurement that lands
+// outside it only through the VM's wake-up noise is taken again, up to three
+// times, while a real error fails every attempt.
 TEST(MeasurementTruthTest, AddedDelayShowsInTheP50) {
   ServerProcess plain(SERVER_BINARY, {"--images_dir=" IMAGES_DIR});
   ServerProcess delayed(SERVER_BINARY, {"--images_dir=" IMAGES_DIR,
@@ -61,19 +63,25 @@ TEST(MeasurementTruthTest, AddedDelayShowsInTheP50) {
   ASSERT_TRUE(plain_address && delayed_address);
   const std::vector<std::string> flags = {"--list_concurrency=1",
                                           "--benchmark_min_time=1"};
-
-  const double base_p50 =
-      Number(RunListImages(*plain_address, flags), "p50_us");
-  const double delayed_p50 =
-      Number(RunListImages(*delayed_address, flags), "p50_us");
-
-  ASSERT_GT(base_p50, 0);
-  const double expected = 2000 + base_p50;
-  const double slack = std::max(0.03 * expected, 20.0);
-  constexpr double kWakeUpAllowance = 250;
-  EXPECT_GE(delayed_p50, expected - slack) << "no-delay p50 " << base_p50;
-  EXPECT_LE(delayed_p50, expected + slack + kWakeUpAllowance)
-      << "no-delay p50 " << base_p50;
+  constexpr double kWakeUpAllowance = 500;
+  std::string attempts;
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    const double base_p50 =
+        Number(RunListImages(*plain_address, flags), "p50_us");
+    const double delayed_p50 =
+        Number(RunListImages(*delayed_address, flags), "p50_us");
+    ASSERT_GT(base_p50, 0);
+    const double expected = 2000 + base_p50;
+    const double slack = std::max(0.03 * expected, 20.0);
+    if (delayed_p50 >= expected - slack &&
+        delayed_p50 <= expected + slack + kWakeUpAllowance) {
+      return;
+    }
+    absl::StrAppend(&attempts, " [no-delay p50 ", base_p50,
+                    " us, 2 ms delay p50 ", delayed_p50, " us]");
+  }
+  ADD_FAILURE() << "the 2 ms delay did not show as +2 ms in three attempts:"
+                << attempts;
 }
 
 // A 200 ms stall every 5 s, over a 10 s open-loop run at a rate the server
