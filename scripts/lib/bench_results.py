@@ -17,7 +17,7 @@ FORMAT = "image_bench.result/1"
 # about what it measures (the same rule as image_bench's console).
 _RUN_SETTING = re.compile(
     r"^(process_time|manual_time|real_time|min_time:.*|iterations:.*|"
-    r"repeats:.*|min_warmup_time:.*)$")
+    r"repeats:.*|min_warmup_time:.*|threads:.*)$")
 
 
 def display_name(name):
