@@ -131,6 +131,12 @@ void HandleHelpAndVersion(int argc, char** argv, const ProgramInfo& info,
   }
 }
 
+absl::Status CheckNoArguments(const std::vector<char*>& remaining) {
+  if (remaining.size() <= 1) return absl::OkStatus();
+  return absl::InvalidArgumentError(
+      absl::StrCat("unexpected argument '", remaining[1], "'"));
+}
+
 int FailWith(absl::string_view program, absl::string_view message) {
   std::fprintf(stderr, "%s: %s\n", std::string(program).c_str(),
                OneLine(message).c_str());

@@ -9,7 +9,9 @@
 #define COMMON_COMMAND_LINE_H_
 
 #include <string>
+#include <vector>
 
+#include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 
 namespace image_common {
@@ -38,6 +40,10 @@ std::string HelpText(const ProgramInfo& info);
 
 // "image_server 0.9.0 (gRPC 1.51.1, protobuf 3.21.12, OpenCV 4.6.0)".
 std::string VersionText(absl::string_view program);
+
+// What absl::ParseCommandLine left besides the program name, for binaries
+// that take flags only: InvalidArgument naming the first such argument.
+absl::Status CheckNoArguments(const std::vector<char*>& remaining);
 
 // Prints "<program>: <OneLine(message)>" to stderr and returns 1, the exit
 // code for a bad flag, path or input: `return FailWith("x", "...");`.

@@ -1410,10 +1410,10 @@ int main(int argc, char** argv) {
        "images/) into --out_dir: JPEGs and PNGs from 640x480 to 3840x2160, "
        "deterministic. scripts/generate_images runs it and replaces images/.",
        "generate_images --out_dir=DIR"});
-  const std::vector<char*> args = absl::ParseCommandLine(argc, argv);
-  if (args.size() > 1) {
-    return image_common::FailWith(
-        kProgram, absl::StrCat("unexpected argument '", args[1], "'"));
+  if (const absl::Status arguments =
+          image_common::CheckNoArguments(absl::ParseCommandLine(argc, argv));
+      !arguments.ok()) {
+    return image_common::FailWith(kProgram, arguments.message());
   }
   const std::string out_dir = absl::GetFlag(FLAGS_out_dir);
   if (out_dir.empty()) {

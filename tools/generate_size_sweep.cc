@@ -67,10 +67,10 @@ int main(int argc, char** argv) {
        "Writes one noise PNG per size, from 1x1 pixel to 16 MB, each in a "
        "directory of its own, for scripts/bench's image-size sweep.",
        "generate_size_sweep --out_dir=DIR"});
-  const std::vector<char*> args = absl::ParseCommandLine(argc, argv);
-  if (args.size() > 1) {
-    return image_common::FailWith(
-        kProgram, absl::StrCat("unexpected argument '", args[1], "'"));
+  if (const absl::Status arguments =
+          image_common::CheckNoArguments(absl::ParseCommandLine(argc, argv));
+      !arguments.ok()) {
+    return image_common::FailWith(kProgram, arguments.message());
   }
   const std::string out_dir = absl::GetFlag(FLAGS_out_dir);
   if (out_dir.empty()) {
