@@ -1,16 +1,11 @@
 // image_server: serves a directory of images over ImageService until SIGINT
 // or SIGTERM.
-#include <signal.h>
 #include <sys/resource.h>
 
-#include <cerrno>
-#include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
 #include <optional>
 #include <string>
-#include <thread>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
