@@ -1,14 +1,23 @@
 #include "server/health_service.h"
 
+#include "absl/cleanup/cleanup.h"
 #include "absl/strings/str_cat.h"
+#include "common/one_line.h"
 
 namespace image_server {
 
 using grpc::health::v1::HealthCheckRequest;
 using grpc::health::v1::HealthCheckResponse;
 
-HealthService::HealthService(absl::Duration cancel_poll)
-    : cancel_poll_(cancel_poll) {}
+namespace {
+
+// Service names come from clients; quoted in a status they must stay short.
+constexpr size_t kMaxQuotedServiceBytes = 200;
+
+}  // namespace
+
+HealthService::HealthService(absl::Duration cancel_poll, int max_watches)
+    : cancel_poll_(cancel_poll), max_watches_(max_watches) {}
 
 void HealthService::SetServingStatus(const std::string& service, bool serving) {
   absl::MutexLock lock(&mutex_);
@@ -38,9 +47,11 @@ grpc::Status HealthService::Check(grpc::ServerContext* /*context*/,
   absl::MutexLock lock(&mutex_);
   const ServingStatus status = StatusOf(request->service());
   if (status == HealthCheckResponse::SERVICE_UNKNOWN) {
-    return grpc::Status(grpc::StatusCode::NOT_FOUND,
-                        absl::StrCat("no health status for service '",
-                                     request->service(), "'"));
+    return grpc::Status(
+        grpc::StatusCode::NOT_FOUND,
+        absl::StrCat("no health status for service ",
+                     image_common::QuotedForLine(request->service(),
+                                                 kMaxQuotedServiceBytes)));
   }
   response->set_status(status);
   return grpc::Status::OK;
@@ -64,8 +75,21 @@ grpc::Status HealthService::Watch(
   std::optional<ServingStatus> status;
   {
     absl::MutexLock lock(&mutex_);
+    if (open_watches_ >= max_watches_) {
+      return grpc::Status(
+          grpc::StatusCode::RESOURCE_EXHAUSTED,
+          absl::StrCat("too many health Watch streams: ", open_watches_,
+                       " are open, the limit is ", max_watches_,
+                       " (image_server --max_health_watches); use Check to "
+                       "poll instead"));
+    }
+    ++open_watches_;
     status = StatusOf(request->service());
   }
+  const absl::Cleanup closed = [this] {
+    absl::MutexLock lock(&mutex_);
+    --open_watches_;
+  };
   while (status.has_value()) {
     HealthCheckResponse response;
     response.set_status(*status);

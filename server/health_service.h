@@ -21,9 +21,15 @@ class HealthService final : public grpc::health::v1::Health::Service {
  public:
   using ServingStatus = grpc::health::v1::HealthCheckResponse::ServingStatus;
 
-  // Watch checks this often whether its client has gone away: a sync handler
-  // has no other way to learn it while it waits for a change.
-  explicit HealthService(absl::Duration cancel_poll = absl::Milliseconds(100));
+  // Each Watch call holds one of the sync server's threads for as long as
+  // its client keeps it open, so idle watchers could take every thread;
+  // past `max_watches` open at once, Watch fails with RESOURCE_EXHAUSTED.
+  static constexpr int kDefaultMaxWatches = 100;
+
+  // Watch checks every `cancel_poll` whether its client has gone away: a
+  // sync handler has no other way to learn it while it waits for a change.
+  explicit HealthService(absl::Duration cancel_poll = absl::Milliseconds(100),
+                         int max_watches = kDefaultMaxWatches);
 
   // "" is the server as a whole. Ignored after Shutdown.
   void SetServingStatus(const std::string& service, bool serving);
@@ -49,10 +55,12 @@ class HealthService final : public grpc::health::v1::Health::Service {
                                              grpc::ServerContext* context);
 
   const absl::Duration cancel_poll_;
+  const int max_watches_;
   mutable absl::Mutex mutex_;
   absl::CondVar changed_;
   absl::flat_hash_map<std::string, bool> serving_ ABSL_GUARDED_BY(mutex_);
   bool shut_down_ ABSL_GUARDED_BY(mutex_) = false;
+  int open_watches_ ABSL_GUARDED_BY(mutex_) = 0;
 };
 
 }  // namespace image_server

@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 
+#include "absl/time/clock.h"
 #include "gmock/gmock.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
@@ -46,7 +47,7 @@ class HealthServiceTest : public ::testing::Test {
     return stub_->Check(&context, request, response);
   }
 
-  HealthService health_{absl::Milliseconds(10)};
+  HealthService health_{absl::Milliseconds(10), /*max_watches=*/2};
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<Health::Stub> stub_;
 };
@@ -66,6 +67,51 @@ TEST_F(HealthServiceTest, CheckOfAnUnknownServiceIsNotFoundAndNamesIt) {
   const grpc::Status status = Check("nope", &response);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
   EXPECT_THAT(status.error_message(), HasSubstr("'nope'"));
+}
+
+TEST_F(HealthServiceTest, CheckQuotesAHugeServiceNameOnlyInPart) {
+  HealthCheckResponse response;
+  const grpc::Status status = Check(std::string(100000, 'x'), &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_LT(status.error_message().size(), 400u);
+  EXPECT_THAT(status.error_message(), HasSubstr("(100000 bytes)"));
+}
+
+TEST_F(HealthServiceTest, WatchesPastTheLimitFailAndFreeTheirPlaceWhenDone) {
+  health_.SetServingStatus("", true);
+  HealthCheckRequest request;
+  std::unique_ptr<grpc::ClientContext> contexts[3];
+  std::unique_ptr<grpc::ClientReader<HealthCheckResponse>> readers[3];
+  HealthCheckResponse response;
+  for (int i = 0; i < 2; ++i) {
+    contexts[i] = std::make_unique<grpc::ClientContext>();
+    readers[i] = stub_->Watch(contexts[i].get(), request);
+    ASSERT_TRUE(readers[i]->Read(&response));  // Its handler now waits.
+  }
+  contexts[2] = std::make_unique<grpc::ClientContext>();
+  readers[2] = stub_->Watch(contexts[2].get(), request);
+  EXPECT_FALSE(readers[2]->Read(&response));
+  const grpc::Status refused = readers[2]->Finish();
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_THAT(refused.error_message(),
+              HasSubstr("too many health Watch streams: 2 are open, the limit "
+                        "is 2"));
+
+  contexts[0]->TryCancel();
+  EXPECT_FALSE(readers[0]->Read(&response));
+  readers[0]->Finish();
+  // The handler notices the cancel within its poll interval.
+  bool admitted = false;
+  for (int attempt = 0; attempt < 100 && !admitted; ++attempt) {
+    grpc::ClientContext context;
+    auto reader = stub_->Watch(&context, request);
+    admitted = reader->Read(&response);
+    context.TryCancel();
+    reader->Finish();
+    if (!admitted) absl::SleepFor(absl::Milliseconds(20));
+  }
+  EXPECT_TRUE(admitted);
+  contexts[1]->TryCancel();
 }
 
 TEST_F(HealthServiceTest, ShutdownMakesEveryServiceNotServingForGood) {

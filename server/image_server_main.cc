@@ -16,6 +16,7 @@
 #include "common/one_line.h"
 #include "common/port_file.h"
 #include "common/shutdown_signals.h"
+#include "server/accept_failure.h"
 #include "server/calibration.h"
 #include "server/image_service_impl.h"
 #include "server/image_store.h"
@@ -32,9 +33,14 @@ ABSL_FLAG(std::string, images_dir, "images",
 ABSL_FLAG(double, shutdown_grace_s, 5,
           "On SIGINT/SIGTERM, seconds that running streams get to finish "
           "before they are cancelled.");
-ABSL_FLAG(int, max_threads, 0,
+ABSL_FLAG(int, max_threads, image_server::ServerConfig::kDefaultMaxThreads,
           "Most threads the server may use for RPCs (each running RPC holds "
-          "one); 0 for no limit.");
+          "one); past it new calls fail at once with RESOURCE_EXHAUSTED. 0 "
+          "for no limit.");
+ABSL_FLAG(int, max_health_watches,
+          image_server::HealthService::kDefaultMaxWatches,
+          "Most grpc.health.v1 Watch streams open at once (each holds a "
+          "thread); past it Watch fails with RESOURCE_EXHAUSTED.");
 ABSL_FLAG(int, max_request_bytes, 4 * 1024 * 1024,
           "Largest request accepted, in bytes.");
 ABSL_FLAG(std::vector<std::string>, grpc_arg, {},
@@ -108,6 +114,9 @@ std::string FlagProblem() {
         "--max_threads must be 0 (no limit) or at least 2 (one polls, the "
         "others run calls), got ",
         max_threads);
+  }
+  if (absl::GetFlag(FLAGS_max_health_watches) < 0) {
+    return "--max_health_watches must be >= 0";
   }
   if (absl::GetFlag(FLAGS_load_threads) < 0)
     return "--load_threads must be >= 0";
@@ -204,6 +213,7 @@ int main(int argc, char** argv) {
   image_server::ServerConfig config;
   config.address = absl::GetFlag(FLAGS_address);
   config.max_threads = absl::GetFlag(FLAGS_max_threads);
+  config.max_health_watches = absl::GetFlag(FLAGS_max_health_watches);
   config.max_request_bytes = absl::GetFlag(FLAGS_max_request_bytes);
   config.grpc_args = *std::move(grpc_args);
   absl::StatusOr<image_server::StartedServer> started =
@@ -224,6 +234,14 @@ int main(int argc, char** argv) {
   }
 
   shutdown.Serving(&*started);
+  image_server::WatchForAcceptFailure(
+      kProgram, [&shutdown](const std::string& message) {
+        shutdown.StopForFailure(absl::StrCat(
+            "accepting new connections failed (",
+            image_common::OneLine(message, 200),
+            ") and gRPC does not retry; raise the open-file limit (ulimit "
+            "-n)"));
+      });
   started->server->Wait();
 
   const image_server::ServiceCounters counters = service.counters();
@@ -234,5 +252,5 @@ int main(int argc, char** argv) {
   // for connections that clients still hold open (its iomgr shutdown
   // deadline), so leave without it.
   std::fflush(nullptr);
-  std::_Exit(0);
+  std::_Exit(shutdown.exit_code());
 }

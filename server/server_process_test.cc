@@ -1,6 +1,10 @@
 // The image_server binary as ./run starts it: start-up line, serving, bad
 // input, and SIGTERM with a grace period.
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -240,6 +244,52 @@ TEST(ServerProcessTest, ASecondSignalDuringTheGracePeriodStopsAtOnce) {
   EXPECT_LT(absl::Now() - second, absl::Seconds(3));
   EXPECT_THAT(server.out(), HasSubstr("second signal (SIGTERM), stopping now"));
   context.TryCancel();
+}
+
+// Opens TCP connections to `address` ("127.0.0.1:PORT") that send nothing,
+// until `count` are open or connecting fails; their descriptors.
+std::vector<int> IdleConnections(const std::string& address, int count) {
+  sockaddr_in peer{};
+  peer.sin_family = AF_INET;
+  peer.sin_port = htons(std::stoi(address.substr(address.rfind(':') + 1)));
+  peer.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  std::vector<int> sockets;
+  for (int i = 0; i < count; ++i) {
+    const int fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (fd < 0) break;
+    if (connect(fd, reinterpret_cast<const sockaddr*>(&peer), sizeof(peer)) !=
+        0) {
+      close(fd);
+      break;
+    }
+    sockets.push_back(fd);
+  }
+  return sockets;
+}
+
+// gRPC 1.51 stops accepting for good once accept4 fails for want of
+// descriptors; a server that then lives on refuses every new client.
+TEST(ServerProcessTest, RunningOutOfDescriptorsStopsWithAnErrorNotSilently) {
+  ServerProcess started(SERVER_BINARY,
+                        {"--images_dir=" IMAGES_DIR, "--shutdown_grace_s=1"});
+  Subprocess& server = started.process();
+  const std::optional<std::string> address = started.WaitForAddress();
+  ASSERT_TRUE(address.has_value()) << server.err();
+  // Lowered once it listens: the server raises its own soft limit at start.
+  const rlimit few = {64, 64};
+  ASSERT_EQ(prlimit(server.pid(), RLIMIT_NOFILE, &few, nullptr), 0);
+
+  const std::vector<int> idle = IdleConnections(*address, 200);
+  const std::optional<int> exit_code = server.WaitForExit(absl::Seconds(20));
+  for (const int fd : idle) close(fd);
+
+  ASSERT_TRUE(exit_code.has_value())
+      << "still running, with its listener dead: " << server.err();
+  EXPECT_EQ(*exit_code, 3);
+  EXPECT_THAT(server.out(),
+              HasSubstr("cannot go on: accepting new connections failed "
+                        "(Failed accept4: Too many open files)"));
+  EXPECT_THAT(server.out(), HasSubstr("so that a supervisor can restart it"));
 }
 
 TEST(ServerProcessTest, SkippedFileNamesAreEscapedOnOneLine) {

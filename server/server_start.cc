@@ -1,5 +1,3 @@
-#include "server/server_start.h"
-
 #include <utility>
 
 #include "absl/status/status.h"
@@ -8,13 +6,14 @@
 #include "absl/synchronization/mutex.h"
 #include "grpc/support/log.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
+#include "server/server_start.h"
 
 namespace image_server {
 namespace {
 
 constexpr char kServiceName[] = "image_service.ImageService";
 constexpr int kHandshakeTimeoutMs = 10000;
-constexpr int kMaxStreamsPerConnection = 1000;
+constexpr int kMaxStreamsPerConnection = 256;
 
 // gRPC logs why a port cannot be bound on its own, in several lines; while
 // the server starts, the last message is kept instead so that the one error
@@ -80,7 +79,8 @@ absl::StatusOr<StartedServer> StartServer(const ServerConfig& config,
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
 
   StartedServer started;
-  started.health = std::make_unique<HealthService>();
+  started.health = std::make_unique<HealthService>(absl::Milliseconds(100),
+                                                   config.max_health_watches);
   grpc::ServerBuilder builder;
   builder.AddListeningPort(config.address, grpc::InsecureServerCredentials(),
                            &started.port);
@@ -92,7 +92,8 @@ absl::StatusOr<StartedServer> StartServer(const ServerConfig& config,
   builder.AddChannelArgument(GRPC_ARG_SERVER_HANDSHAKE_TIMEOUT_MS,
                              kHandshakeTimeoutMs);
   // Each running stream holds a thread of the sync server; one connection
-  // must not be able to take them all. --grpc_arg can raise it.
+  // must not be able to take them all. A client that opens more at once
+  // loses the connection. --grpc_arg can raise it.
   builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS,
                              kMaxStreamsPerConnection);
   builder.RegisterService(service);

@@ -16,11 +16,18 @@
 namespace image_server {
 
 struct ServerConfig {
+  // Enough for thousands of streams; it bounds what clients that open
+  // streams and never read them can take (threads, and their stacks).
+  static constexpr int kDefaultMaxThreads = 4096;
+
   // host:port; port 0 picks a free port.
   std::string address = "127.0.0.1:50051";
   // Upper bound on the threads gRPC's sync server may use; 0 leaves it
-  // unbounded. Each running RPC holds one thread.
-  int max_threads = 0;
+  // unbounded. Each running RPC holds one thread; past the bound new calls
+  // fail at once with RESOURCE_EXHAUSTED ("Server Threadpool Exhausted").
+  int max_threads = kDefaultMaxThreads;
+  // Health Watch calls open at once (each holds a thread while it waits).
+  int max_health_watches = HealthService::kDefaultMaxWatches;
   // Largest request accepted. Requests are lists of names, so the gRPC
   // default is plenty; responses (images) have no size limit.
   int max_request_bytes = 4 * 1024 * 1024;

@@ -1,5 +1,7 @@
 #include "server/signal_shutdown.h"
 
+#include <pthread.h>
+
 #include <cstdio>
 #include <cstdlib>
 
@@ -31,22 +33,47 @@ void SignalShutdown::Serving(StartedServer* server) {
   server_ = server;
 }
 
+void SignalShutdown::StopForFailure(const std::string& reason) {
+  {
+    absl::MutexLock lock(&mutex_);
+    if (!failure_.empty()) return;
+    failure_ = reason.empty() ? "unknown failure" : reason;
+  }
+  // Only this object's thread waits for the signal (it is blocked in the
+  // others), so this wakes exactly that thread.
+  pthread_kill(thread_.native_handle(), SIGTERM);
+}
+
+int SignalShutdown::exit_code() {
+  absl::MutexLock lock(&mutex_);
+  return failure_.empty() ? 0 : kFailureExitCode;
+}
+
 void SignalShutdown::Run() {
   const int first = image_common::WaitForShutdownSignal(signals_);
   StartedServer* server;
+  std::string failure;
   {
     absl::MutexLock lock(&mutex_);
     server = server_;
+    failure = failure_;
   }
   if (server == nullptr) {
     std::printf("image_server: %s received before listening, stopping\n",
                 NameOf(first));
     ExitNow(0);
   }
-  std::printf(
-      "image_server: %s received, stopping (grace %.1f s; a second "
-      "signal stops at once)\n",
-      NameOf(first), absl::ToDoubleSeconds(grace_));
+  if (failure.empty()) {
+    std::printf(
+        "image_server: %s received, stopping (grace %.1f s; a second "
+        "signal stops at once)\n",
+        NameOf(first), absl::ToDoubleSeconds(grace_));
+  } else {
+    std::printf(
+        "image_server: cannot go on: %s; stopping (grace %.1f s), then "
+        "exiting with status %d so that a supervisor can restart it\n",
+        failure.c_str(), absl::ToDoubleSeconds(grace_), kFailureExitCode);
+  }
   std::fflush(stdout);
   std::thread([signals = signals_] {
     const int second = image_common::WaitForShutdownSignal(signals);

@@ -4,12 +4,16 @@
 //  - once it listens, gracefully: it stops accepting, running streams get the
 //    grace period, then are cancelled;
 //  - a second signal during the grace period stops it at once, as the
-//    convention for servers goes.
+//    convention for servers goes;
+//  - when the server cannot go on (StopForFailure), as on a first signal,
+//    but the process then exits with kFailureExitCode, so that a supervisor
+//    restarts it.
 #ifndef SERVER_SIGNAL_SHUTDOWN_H_
 #define SERVER_SIGNAL_SHUTDOWN_H_
 
 #include <signal.h>
 
+#include <string>
 #include <thread>
 
 #include "absl/synchronization/mutex.h"
@@ -29,8 +33,15 @@ class SignalShutdown {
   SignalShutdown(const SignalShutdown&) = delete;
   SignalShutdown& operator=(const SignalShutdown&) = delete;
 
+  static constexpr int kFailureExitCode = 3;
+
   // From now on the first signal shuts `server` down gracefully.
   void Serving(StartedServer* server);
+  // Shuts the server down as a first signal would, saying `reason`; from
+  // any thread, without blocking. Only once Serving.
+  void StopForFailure(const std::string& reason);
+  // What main should exit with once the server has stopped.
+  int exit_code();
 
  private:
   void Run();
@@ -39,6 +50,7 @@ class SignalShutdown {
   const absl::Duration grace_;
   absl::Mutex mutex_;
   StartedServer* server_ ABSL_GUARDED_BY(mutex_) = nullptr;
+  std::string failure_ ABSL_GUARDED_BY(mutex_);
   std::thread thread_;
 };
 
