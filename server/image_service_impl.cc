@@ -6,13 +6,12 @@
 
 #include "absl/cleanup/cleanup.h"
 #include "absl/status/status.h"
-#include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/grpc_status.h"
 #include "common/metadata_keys.h"
 #include "common/method_names.h"
-#include "grpcpp/support/proto_buffer_reader.h"
 #include "server/borrowed_buffer.h"
+#include "server/stream_plan.h"
 
 namespace image_server {
 namespace {
@@ -22,24 +21,10 @@ using grpc::ServerContext;
 using grpc::ServerWriter;
 using grpc::Status;
 using grpc::StatusCode;
-using image_service::StreamImagesRequest;
 
 using image_common::kListImagesMethod;
 using image_common::kStreamImagesMethod;
 using image_common::ToGrpcStatus;
-
-// InvalidArgument naming the message when `bytes` do not parse as it.
-absl::Status ParseRequest(const ByteBuffer& bytes,
-                          google::protobuf::Message* message) {
-  ByteBuffer readable(bytes);  // Shares the slices; the reader consumes it.
-  grpc::ProtoBufferReader reader(&readable);
-  if (!message->ParseFromZeroCopyStream(&reader)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("malformed ", message->GetDescriptor()->name(),
-                     ": not a valid protobuf message of that type"));
-  }
-  return absl::OkStatus();
-}
 
 }  // namespace
 
@@ -108,15 +93,7 @@ Status ImageServiceImpl::StreamImages(ServerContext* context,
     return StreamEndedEarly();
   }
 
-  StreamImagesRequest request;
-  if (absl::Status parsed = ParseRequest(request_bytes, &request);
-      !parsed.ok()) {
-    return ToGrpcStatus(parsed);
-  }
-  // Every name is checked before the first image goes out, so a bad request
-  // costs the client no partial stream.
-  absl::StatusOr<std::vector<int>> order =
-      store_->Resolve(request.image_names());
+  absl::StatusOr<std::vector<int>> order = PlanStream(*store_, request_bytes);
   if (!order.ok()) return ToGrpcStatus(order.status());
 
   for (const int index : *order) {

@@ -245,14 +245,24 @@ absl::StatusOr<std::vector<int>> ImageStore::Resolve(
   std::vector<absl::string_view> unknown;
   absl::flat_hash_set<absl::string_view> unknown_seen;
   for (const std::string& name : names) {
-    const auto found = index_by_name_.find(name);
-    if (found != index_by_name_.end()) {
-      indices.push_back(found->second);
+    const int index = IndexOf(name);
+    if (index >= 0) {
+      indices.push_back(index);
     } else if (unknown_seen.insert(name).second) {
       unknown.push_back(name);
     }
   }
   if (unknown.empty()) return indices;
+  return UnknownNamesError(unknown);
+}
+
+int ImageStore::IndexOf(absl::string_view name) const {
+  const auto found = index_by_name_.find(name);
+  return found == index_by_name_.end() ? -1 : found->second;
+}
+
+absl::Status ImageStore::UnknownNamesError(
+    const std::vector<absl::string_view>& unknown) const {
   constexpr size_t kNamed = 3;
   std::vector<std::string> quoted;
   for (size_t i = 0; i < std::min(kNamed, unknown.size()); ++i) {

@@ -63,6 +63,13 @@ class ImageStore {
   absl::StatusOr<std::vector<int>> Resolve(
       const google::protobuf::RepeatedPtrField<std::string>& names) const;
 
+  // The index in images() of the image named `name`, or -1.
+  int IndexOf(absl::string_view name) const;
+  // The NotFoundError Resolve returns for these unknown names (distinct, in
+  // request order), for callers that resolve names one at a time.
+  absl::Status UnknownNamesError(
+      const std::vector<absl::string_view>& unknown) const;
+
  private:
   std::vector<StoredImage> images_;
   std::vector<SkippedFile> skipped_;
