@@ -25,6 +25,7 @@
 #include "bench/report/compact_console.h"
 #include "benchmark/benchmark.h"
 #include "common/command_line.h"
+#include "common/tls_credentials.h"
 
 ABSL_FLAG(std::string, target, "127.0.0.1:50051",
           "host:port of the ImageService server to measure.");
@@ -43,6 +44,20 @@ ABSL_FLAG(std::vector<std::string>, grpc_arg, {},
           "Extra gRPC channel arguments for the bench's channels, "
           "key=value[,key=value...], e.g. grpc.http2.lookahead_bytes=1048576. "
           "They override the bench's defaults.");
+ABSL_FLAG(std::string, tls_ca, "",
+          "PEM roots the server's certificate must chain to: connect with TLS "
+          "instead of plaintext. Every gRPC benchmark and the gRPC floor "
+          "(Baseline/health_check) then use TLS; the TCP baselines stay raw "
+          "TCP.");
+ABSL_FLAG(std::string, tls_server_name, "",
+          "With --tls_ca: the name the server's certificate must be for, when "
+          "it is not the --target host (e.g. a certificate for a DNS name "
+          "reached by IP address).");
+ABSL_FLAG(std::string, tls_cert, "",
+          "With --tls_ca: a PEM client certificate chain, for servers that "
+          "require one. Needs --tls_key.");
+ABSL_FLAG(std::string, tls_key, "",
+          "With --tls_cert: its PEM private key (unencrypted).");
 ABSL_FLAG(double, rate, 0,
           "Open loop: start this many calls (ListImages) or streams "
           "(StreamImages) per second, whether or not earlier ones finished, "
@@ -237,6 +252,10 @@ void AddRunContext(const ScenarioSettings& settings,
     bytes += static_cast<int64_t>(image.content().size());
   }
   benchmark::AddCustomContext("target", settings.channel.target);
+  benchmark::AddCustomContext(
+      "transport", settings.channel.tls.has_value()
+                       ? image_common::DescribeChannelTls(*settings.channel.tls)
+                       : "plaintext");
   benchmark::AddCustomContext("images", absl::StrCat(images.size()));
   benchmark::AddCustomContext("image_bytes", absl::StrCat(bytes));
   benchmark::AddCustomContext("build", image_common::VersionText(kProgram));
@@ -253,6 +272,12 @@ absl::Status Prepare(const ScenarioMatrix& matrix, image_bench::RunLog* log) {
       image_common::ParseGrpcArgs(absl::GetFlag(FLAGS_grpc_arg));
   if (!grpc_args.ok()) return grpc_args.status();
   settings->channel.grpc_args = *std::move(grpc_args);
+  absl::StatusOr<std::optional<image_common::ChannelTls>> tls =
+      image_common::LoadChannelTls(
+          {absl::GetFlag(FLAGS_tls_ca), absl::GetFlag(FLAGS_tls_server_name),
+           absl::GetFlag(FLAGS_tls_cert), absl::GetFlag(FLAGS_tls_key)});
+  if (!tls.ok()) return tls.status();
+  settings->channel.tls = *std::move(tls);
   settings->verify = absl::GetFlag(FLAGS_verify);
   settings->decode = absl::GetFlag(FLAGS_decode);
   settings->rate = absl::GetFlag(FLAGS_rate);
@@ -285,6 +310,12 @@ absl::Status Prepare(const ScenarioMatrix& matrix, image_bench::RunLog* log) {
 
   if (image_bench::IsLoopbackTarget(settings->channel.target)) {
     image_bench::RegisterTcpBaselines(images);
+    if (settings->channel.tls.has_value()) {
+      std::fprintf(stderr,
+                   "image_bench: note: the gRPC benchmarks and the gRPC floor "
+                   "use TLS; the TCP baselines are raw TCP, so %% of TCP "
+                   "includes what TLS costs\n");
+    }
   } else {
     std::fprintf(stderr,
                  "image_bench: note: %s is not loopback, so the raw TCP "
@@ -320,8 +351,10 @@ int main(int argc, char** argv) {
       {kProgram,
        "Measures an ImageService server (ListImages, StreamImages) with "
        "Google Benchmark, beside raw loopback TCP baselines and gRPC's own "
-       "floor measured in the same run. Google Benchmark's --benchmark_* "
-       "flags (listed after the bench's own) work unchanged.",
+       "floor measured in the same run. With --tls_ca the gRPC benchmarks "
+       "and the floor use TLS and the TCP baselines stay raw TCP. Google "
+       "Benchmark's --benchmark_* flags (listed after the bench's own) work "
+       "unchanged.",
        "image_bench [--target=HOST:PORT] [--quick] "
        "[--benchmark_out=r.json --benchmark_out_format=json] [flags]"},
       benchmark::PrintDefaultHelp);

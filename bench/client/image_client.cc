@@ -12,6 +12,7 @@
 #include "absl/strings/strip.h"
 #include "common/grpc_status.h"
 #include "common/metadata_keys.h"
+#include "common/one_line.h"
 #include "image_service.grpc.pb.h"
 
 namespace image_bench {
@@ -44,6 +45,33 @@ void SetDefaultTransportArgs(const std::vector<image_common::GrpcArg>& given,
   if (!is_given(GRPC_ARG_HTTP2_MAX_FRAME_SIZE)) {
     arguments->SetInt(GRPC_ARG_HTTP2_MAX_FRAME_SIZE, 1 << 20);
   }
+}
+
+// A TLS connection fails for reasons the user must see (an untrusted or
+// misnamed certificate, a plaintext server), and only a failed call says
+// which: gRPC's connectivity state does not.
+absl::Status ConnectError(const ChannelOptions& options,
+                          const std::shared_ptr<grpc::Channel>& channel) {
+  if (!options.tls.has_value()) {
+    return absl::UnavailableError(
+        absl::StrCat("cannot connect to ", options.target, " within ",
+                     absl::FormatDuration(options.connect_timeout),
+                     " (is the server running? start it with ./run)"));
+  }
+  auto stub = image_service::ImageService::NewStub(channel);
+  grpc::ClientContext context;
+  context.set_deadline(DeadlineAfter(absl::Seconds(1)));
+  image_service::ListImagesResponse response;
+  const grpc::Status status =
+      stub->ListImages(&context, image_service::ListImagesRequest(), &response);
+  return absl::UnavailableError(absl::StrCat(
+      "cannot connect to ", options.target, " with ",
+      image_common::DescribeChannelTls(*options.tls), " within ",
+      absl::FormatDuration(options.connect_timeout), ": ",
+      image_common::OneLine(status.error_message(), 400),
+      " (is the server running with TLS, with a certificate from --tls_ca "
+      "for the target's host or --tls_server_name? If it requires client "
+      "certificates, give --tls_cert and --tls_key)"));
 }
 
 }  // namespace
@@ -97,17 +125,20 @@ absl::StatusOr<std::vector<std::shared_ptr<grpc::Channel>>> ConnectChannels(
     arguments.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
     arguments.SetInt("image_bench.channel", i);
     SetDefaultTransportArgs(options.grpc_args, &arguments);
+    if (options.tls.has_value()) {
+      image_common::ApplyChannelTls(*options.tls, &arguments);
+    }
     image_common::ApplyGrpcArgs(options.grpc_args, &arguments);
     channels.push_back(grpc::CreateCustomChannel(
-        options.target, grpc::InsecureChannelCredentials(), arguments));
+        options.target,
+        options.tls.has_value() ? options.tls->credentials
+                                : grpc::InsecureChannelCredentials(),
+        arguments));
   }
   const auto deadline = DeadlineAfter(options.connect_timeout);
   for (const auto& channel : channels) {
     if (!channel->WaitForConnected(deadline)) {
-      return absl::UnavailableError(
-          absl::StrCat("cannot connect to ", options.target, " within ",
-                       absl::FormatDuration(options.connect_timeout),
-                       " (is the server running? start it with ./run)"));
+      return ConnectError(options, channel);
     }
   }
   return channels;

@@ -11,6 +11,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "common/grpc_args.h"
+#include "common/tls_credentials.h"
 #include "grpcpp/grpcpp.h"
 #include "image_service.pb.h"
 
@@ -21,6 +22,10 @@ struct ChannelOptions {
   absl::Duration connect_timeout = absl::Seconds(5);
   // Extra channel arguments (--grpc_arg), applied last so they win.
   std::vector<image_common::GrpcArg> grpc_args;
+  // TLS (--tls_ca ...); nullopt connects in plaintext. Every channel the
+  // bench opens uses it, the gRPC floor's too, so that ratios to the floor
+  // compare like with like.
+  std::optional<image_common::ChannelTls> tls;
 };
 
 // Opens `count` channels, each on a TCP connection of its own, and waits until
