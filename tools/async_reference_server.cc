@@ -114,8 +114,9 @@ class AsyncReferenceServer::Call {
 };
 
 absl::StatusOr<std::unique_ptr<AsyncReferenceServer>>
-AsyncReferenceServer::Start(const image_server::ImageStore* store,
-                            const std::string& address) {
+AsyncReferenceServer::Start(
+    const image_server::ImageStore* store, const std::string& address,
+    std::shared_ptr<grpc::ServerCredentials> credentials) {
   std::unique_ptr<AsyncReferenceServer> server(new AsyncReferenceServer());
   Responses& responses = server->responses_;
   responses.store = store;
@@ -127,8 +128,10 @@ AsyncReferenceServer::Start(const image_server::ImageStore* store,
   responses.serving = image_server::BorrowedBuffer(responses.serving_bytes);
 
   grpc::ServerBuilder builder;
-  builder.AddListeningPort(address, grpc::InsecureServerCredentials(),
-                           &server->port_);
+  if (credentials == nullptr) {
+    credentials = grpc::InsecureServerCredentials();
+  }
+  builder.AddListeningPort(address, credentials, &server->port_);
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.RegisterAsyncGenericService(&server->service_);
   server->queue_ = builder.AddCompletionQueue();

@@ -23,10 +23,12 @@ namespace image_tools {
 
 class AsyncReferenceServer {
  public:
-  // Listens on `address` (port 0 picks one) and serves from its own thread.
-  // `store` must outlive the server.
+  // Listens on `address` (port 0 picks one) and serves from its own thread,
+  // with TLS when `credentials` is given (common/tls_credentials.h), else in
+  // plaintext. `store` must outlive the server.
   static absl::StatusOr<std::unique_ptr<AsyncReferenceServer>> Start(
-      const image_server::ImageStore* store, const std::string& address);
+      const image_server::ImageStore* store, const std::string& address,
+      std::shared_ptr<grpc::ServerCredentials> credentials = nullptr);
   // Cancels what is still running and joins the serving thread.
   ~AsyncReferenceServer();
 

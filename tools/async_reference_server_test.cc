@@ -4,12 +4,14 @@
 #include <string>
 
 #include "common/file_io.h"
+#include "common/tls_credentials.h"
 #include "gmock/gmock.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
 #include "health.grpc.pb.h"
 #include "image_service.grpc.pb.h"
 #include "server/test_util.h"
+#include "testing/test_certificates.h"
 
 namespace image_tools {
 namespace {
@@ -109,6 +111,43 @@ TEST_F(AsyncReferenceServerTest, ShutsDownWithAStreamStillOpen) {
   while (reader->Read(&response)) {
   }
   EXPECT_FALSE(reader->Finish().ok());
+}
+
+// The same credentials as image_server's, so that TLS runs can be compared
+// with gRPC's ceiling too.
+TEST(AsyncReferenceServerTlsTest, ServesOnlyOverTlsWhenGivenCredentials) {
+  absl::StatusOr<image_testing::TestCertificates> certificates =
+      image_testing::MakeTestCertificates("async_reference_server_test");
+  ASSERT_TRUE(certificates.ok()) << certificates.status();
+  const absl::StatusOr<std::optional<image_common::ServerTls>> server_tls =
+      image_common::LoadServerTls(
+          {certificates->server.cert, certificates->server.key, ""});
+  const absl::StatusOr<std::optional<image_common::ChannelTls>> channel_tls =
+      image_common::LoadChannelTls({certificates->ca, "", "", ""});
+  image_testing::RemoveTestCertificates(*certificates);
+  ASSERT_TRUE(server_tls.ok() && server_tls->has_value());
+  ASSERT_TRUE(channel_tls.ok() && channel_tls->has_value());
+  absl::StatusOr<ImageStore> store =
+      ImageStore::Load(IMAGES_DIR, TestLoadOptions());
+  ASSERT_TRUE(store.ok()) << store.status();
+  absl::StatusOr<std::unique_ptr<AsyncReferenceServer>> server =
+      AsyncReferenceServer::Start(&*store, "127.0.0.1:0",
+                                  (*server_tls)->credentials);
+  ASSERT_TRUE(server.ok()) << server.status();
+  const std::string address = "127.0.0.1:" + std::to_string((*server)->port());
+
+  const auto list = [&](std::shared_ptr<grpc::ChannelCredentials> credentials) {
+    auto stub = image_service::ImageService::NewStub(
+        grpc::CreateChannel(address, std::move(credentials)));
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() +
+                         std::chrono::seconds(10));
+    image_service::ListImagesResponse response;
+    return stub->ListImages(&context, {}, &response).error_code();
+  };
+  EXPECT_EQ(list((*channel_tls)->credentials), grpc::StatusCode::OK);
+  EXPECT_EQ(list(grpc::InsecureChannelCredentials()),
+            grpc::StatusCode::UNAVAILABLE);
 }
 
 }  // namespace
