@@ -1,12 +1,14 @@
+#include "server/server_start.h"
+
 #include <utility>
 
 #include "absl/status/status.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "grpc/support/log.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
-#include "server/server_start.h"
 
 namespace image_server {
 namespace {
@@ -61,6 +63,21 @@ std::unique_ptr<grpc::Server> BuildQuietly(grpc::ServerBuilder& builder,
   return server;
 }
 
+// gRPC refuses TLS files only here, after the images have loaded, and says
+// so in a debug string; the files were checked when they were loaded, so
+// this is the fallback for what those checks missed.
+absl::Status ListenError(const ServerConfig& config, const std::string& why) {
+  if (config.credentials != nullptr &&
+      absl::StrContains(why, "Unable to create secure server")) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "cannot listen on '", config.address,
+        "' with TLS: gRPC refused the certificate, key or client CA (check "
+        "--tls_cert, --tls_key and --tls_client_ca)"));
+  }
+  return absl::UnavailableError(absl::StrCat(
+      "cannot listen on '", config.address, "': ", LastCause(why)));
+}
+
 std::string WithPort(const std::string& address, int port) {
   const size_t colon = address.rfind(':');
   return absl::StrCat(address.substr(0, colon), ":", port);
@@ -82,7 +99,10 @@ absl::StatusOr<StartedServer> StartServer(const ServerConfig& config,
   started.health = std::make_unique<HealthService>(absl::Milliseconds(100),
                                                    config.max_health_watches);
   grpc::ServerBuilder builder;
-  builder.AddListeningPort(config.address, grpc::InsecureServerCredentials(),
+  builder.AddListeningPort(config.address,
+                           config.credentials != nullptr
+                               ? config.credentials
+                               : grpc::InsecureServerCredentials(),
                            &started.port);
   // Two servers sharing a port would each get part of the traffic; a busy
   // port must be an error.
@@ -108,8 +128,7 @@ absl::StatusOr<StartedServer> StartServer(const ServerConfig& config,
   std::string why;
   started.server = BuildQuietly(builder, &why);
   if (started.server == nullptr || started.port == 0) {
-    return absl::UnavailableError(absl::StrCat(
-        "cannot listen on '", config.address, "': ", LastCause(why)));
+    return ListenError(config, why);
   }
   started.address = WithPort(config.address, started.port);
   started.health->SetServingStatus("", true);

@@ -33,6 +33,8 @@ struct ServerConfig {
   int max_request_bytes = 4 * 1024 * 1024;
   // Extra channel arguments (--grpc_arg), applied last so they win.
   std::vector<image_common::GrpcArg> grpc_args;
+  // TLS (common/tls_credentials.h); null listens in plaintext.
+  std::shared_ptr<grpc::ServerCredentials> credentials;
 };
 
 struct StartedServer {
