@@ -4,11 +4,12 @@
 
 namespace image_common {
 
-sigset_t BlockShutdownSignals() {
+sigset_t BlockShutdownSignals(std::initializer_list<int> also) {
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
+  for (const int signal_number : also) sigaddset(&signals, signal_number);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   return signals;
 }

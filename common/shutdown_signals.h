@@ -7,10 +7,14 @@
 
 #include <signal.h>
 
+#include <initializer_list>
+
 namespace image_common {
 
 // Call in main before starting any thread; returns the set to wait on.
-sigset_t BlockShutdownSignals();
+// `also` adds signals the caller waits for in the same way (image_server's
+// SIGHUP, which asks for a rescan).
+sigset_t BlockShutdownSignals(std::initializer_list<int> also = {});
 
 // Blocks until one of `signals` arrives; returns its number.
 int WaitForShutdownSignal(const sigset_t& signals);

@@ -1,9 +1,13 @@
-// A gRPC buffer over bytes the caller owns: a static slice is never copied or
-// freed by gRPC, so every send of a pre-encoded response shares one copy. The
-// caller keeps `bytes` alive for as long as any such buffer is in use.
+// gRPC buffers over bytes that are not gRPC's, so that every send of a
+// pre-encoded response shares one copy.
+//
+// BorrowedBuffer: a static slice is never copied or freed by gRPC, and costs
+// nothing per send. The caller keeps `bytes` alive for as long as gRPC may
+// send them: in practice, for the life of the server.
 #ifndef SERVER_BORROWED_BUFFER_H_
 #define SERVER_BORROWED_BUFFER_H_
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -28,6 +32,23 @@ inline std::vector<grpc::ByteBuffer> BorrowedImageBuffers(
     buffers.push_back(BorrowedBuffer(image.encoded_response));
   }
   return buffers;
+}
+
+// A gRPC buffer over `bytes` that keeps `owner` alive for as long as gRPC
+// holds any reference to it: gRPC may still be sending the bytes after the
+// call that wrote them has ended, so a store that can be replaced must not
+// go before they are sent. Costs a reference count per send, which static
+// slices do not.
+inline grpc::ByteBuffer SharingBuffer(
+    const std::string& bytes, const std::shared_ptr<const void>& owner) {
+  auto* hold = new std::shared_ptr<const void>(owner);
+  const grpc::Slice slice(
+      const_cast<char*>(bytes.data()), bytes.size(),
+      [](void* held) {
+        delete static_cast<std::shared_ptr<const void>*>(held);
+      },
+      hold);
+  return grpc::ByteBuffer(&slice, 1);
 }
 
 }  // namespace image_server

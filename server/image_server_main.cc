@@ -1,5 +1,6 @@
 // image_server: serves a directory of images over ImageService until SIGINT
-// or SIGTERM.
+// or SIGTERM; SIGHUP rescans the directory.
+#include <signal.h>
 #include <sys/resource.h>
 
 #include <cstdio>
@@ -20,6 +21,7 @@
 #include "server/calibration.h"
 #include "server/image_service_impl.h"
 #include "server/image_store.h"
+#include "server/rescanner.h"
 #include "server/server_start.h"
 #include "server/signal_shutdown.h"
 #include "server/subprocess_prober.h"
@@ -151,6 +153,31 @@ void WarnAboutSkipped(const image_server::ImageStore& store) {
   }
 }
 
+// SIGHUP: the directory indexed again, served from then on by new calls.
+// Running streams keep the images they started with.
+void Rescan(const std::string& directory,
+            const image_server::LoadOptions& options,
+            image_server::ImageServiceImpl* service) {
+  absl::StatusOr<image_server::ImageStore> fresh =
+      image_server::ImageStore::Load(directory, options);
+  if (!fresh.ok()) {
+    std::fprintf(stderr,
+                 "image_server: rescan failed, still serving the images of "
+                 "the scan before: %s\n",
+                 image_common::OneLine(fresh.status().message(), 500).c_str());
+    return;
+  }
+  WarnAboutSkipped(*fresh);
+  const size_t count = fresh->images().size();
+  const double megabytes = fresh->total_bytes() / 1e6;
+  const double seconds = absl::ToDoubleSeconds(fresh->load_time());
+  service->Replace(*std::move(fresh));
+  std::printf(
+      "image_server: rescanned: %zu images, %.1f MB, loaded in %.2f s\n", count,
+      megabytes, seconds);
+  std::fflush(stdout);
+}
+
 // Clients that open connections and never send a byte used to exhaust the
 // descriptors; the hard limit is what the machine allows this process.
 void RaiseOpenFileLimit() {
@@ -169,7 +196,9 @@ int main(int argc, char** argv) {
       argc, argv,
       {kProgram,
        "Serves a directory of images over gRPC (image_service.ImageService, "
-       "with grpc.health.v1 and reflection) until SIGINT or SIGTERM.",
+       "with grpc.health.v1 and reflection) until SIGINT or SIGTERM. SIGHUP "
+       "rescans the directory: new calls see what changed, running streams "
+       "keep the images they started with.",
        "image_server [--address=HOST:PORT] [--images_dir=DIR] [flags]"});
   absl::ParseCommandLine(argc, argv);
   if (const std::string problem = FlagProblem(); !problem.empty()) {
@@ -189,7 +218,7 @@ int main(int argc, char** argv) {
   // From here a signal stops loading at once (the probers die with us), and
   // once the server listens it stops it gracefully.
   image_server::SignalShutdown shutdown(
-      image_common::BlockShutdownSignals(),
+      image_common::BlockShutdownSignals({SIGHUP}),
       absl::Seconds(absl::GetFlag(FLAGS_shutdown_grace_s)));
 
   image_server::LoadOptions load_options;
@@ -233,6 +262,10 @@ int main(int argc, char** argv) {
     FailNow(written.message());
   }
 
+  image_server::Rescanner rescanner([&service, &load_options] {
+    Rescan(absl::GetFlag(FLAGS_images_dir), load_options, &service);
+  });
+  shutdown.OnRescan([&rescanner] { rescanner.Request(); });
   shutdown.Serving(&*started);
   image_server::WatchForAcceptFailure(
       kProgram, [&shutdown](const std::string& message) {
@@ -245,9 +278,16 @@ int main(int argc, char** argv) {
   started->server->Wait();
 
   const image_server::ServiceCounters counters = service.counters();
-  std::printf("image_server: stopped after %lld streams (%lld cancelled)\n",
-              static_cast<long long>(counters.streams_started),
-              static_cast<long long>(counters.streams_cancelled));
+  // "Ended early": a client cancel, a deadline or the end of the grace
+  // period came before the last image was sent (see ServiceCounters).
+  std::printf(
+      "image_server: stopped after %lld streams: %lld sent in full, %lld "
+      "ended early, %lld refused; %lld images sent\n",
+      static_cast<long long>(counters.streams_started),
+      static_cast<long long>(counters.streams_sent_in_full),
+      static_cast<long long>(counters.streams_cancelled),
+      static_cast<long long>(counters.streams_refused),
+      static_cast<long long>(counters.images_sent));
   // Every RPC has ended. gRPC's own teardown at exit would wait up to 10 s
   // for connections that clients still hold open (its iomgr shutdown
   // deadline), so leave without it.

@@ -10,7 +10,6 @@
 #include "common/grpc_status.h"
 #include "common/metadata_keys.h"
 #include "common/method_names.h"
-#include "server/borrowed_buffer.h"
 #include "server/stream_plan.h"
 
 namespace image_server {
@@ -30,10 +29,8 @@ using image_common::ToGrpcStatus;
 
 ImageServiceImpl::ImageServiceImpl(const ImageStore* store,
                                    std::optional<Calibration> calibration)
-    : store_(store),
-      calibration_(std::move(calibration)),
-      encoded_images_(BorrowedImageBuffers(*store)),
-      encoded_list_(BorrowedBuffer(store->encoded_list())) {
+    : calibration_(std::move(calibration)),
+      current_(ServedImages::Borrowing(store)) {
   AddRawUnaryMethod(kListImagesMethod,
                     [this](ServerContext* context, const ByteBuffer& request,
                            ByteBuffer* response) {
@@ -47,9 +44,27 @@ ImageServiceImpl::ImageServiceImpl(const ImageStore* store,
       });
 }
 
+void ImageServiceImpl::Replace(ImageStore store) {
+  std::shared_ptr<const ServedImages> next =
+      ServedImages::Owning(std::move(store));
+  absl::MutexLock lock(&mutex_);
+  current_ = std::move(next);
+}
+
+std::shared_ptr<const ServedImages> ImageServiceImpl::Current() const {
+  absl::ReaderMutexLock lock(&mutex_);
+  return current_;
+}
+
 ServiceCounters ImageServiceImpl::counters() const {
-  return {streams_started_.load(), streams_active_.load(),
-          streams_cancelled_.load(), images_sent_.load()};
+  ServiceCounters counters;
+  counters.streams_started = streams_started_.load();
+  counters.streams_active = streams_active_.load();
+  counters.streams_sent_in_full = streams_sent_in_full_.load();
+  counters.streams_cancelled = streams_cancelled_.load();
+  counters.streams_refused = streams_refused_.load();
+  counters.images_sent = images_sent_.load();
+  return counters;
 }
 
 // Called at the handler's start, before any of its work, so that a client
@@ -72,7 +87,7 @@ Status ImageServiceImpl::ListImages(ServerContext* context,
     return Status(StatusCode::CANCELLED,
                   "cancelled during a calibration delay");
   }
-  *response = encoded_list_;
+  *response = Current()->encoded_list();
   if (context->client_metadata().count(image_common::kWantServerCpuKey) > 0) {
     timespec cpu;
     clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &cpu);
@@ -93,8 +108,14 @@ Status ImageServiceImpl::StreamImages(ServerContext* context,
     return StreamEndedEarly();
   }
 
-  absl::StatusOr<std::vector<int>> order = PlanStream(*store_, request_bytes);
-  if (!order.ok()) return ToGrpcStatus(order.status());
+  // Held to the end: a rescan meanwhile must not change or free its images.
+  const std::shared_ptr<const ServedImages> served = Current();
+  absl::StatusOr<std::vector<int>> order =
+      PlanStream(served->store(), request_bytes);
+  if (!order.ok()) {
+    ++streams_refused_;
+    return ToGrpcStatus(order.status());
+  }
 
   for (const int index : *order) {
     if (!CalibrationWait(context, Before::kImage)) {
@@ -103,11 +124,12 @@ Status ImageServiceImpl::StreamImages(ServerContext* context,
     // Write fails once the client cancels or the deadline passes; asking
     // IsCancelled() first cost a zero-timeout poll of the call's queue per
     // image.
-    if (!writer->Write(encoded_images_[index])) {
+    if (!writer->Write(served->encoded_image(index))) {
       return StreamEndedEarly();
     }
     ++images_sent_;
   }
+  ++streams_sent_in_full_;
   return Status::OK;
 }
 

@@ -8,32 +8,50 @@
 
 #include <atomic>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <vector>
 
+#include "absl/synchronization/mutex.h"
 #include "grpcpp/grpcpp.h"
 #include "image_service.pb.h"
 #include "server/calibration.h"
 #include "server/image_store.h"
 #include "server/raw_sync_service.h"
+#include "server/served_images.h"
 
 namespace image_server {
 
+// What the server can know of its streams. A stream "ended early" when the
+// client cancelled, or its deadline passed, before the server had handed its
+// last image to gRPC. A client that cancels after that is not counted: every
+// image was already on its way (in flight or in the client's buffers), and
+// the server learns of no cancel that comes after its last write. A client
+// of short streams that cancels them all therefore sees more cancels than the
+// server counts; the client's own count is the one to trust for those.
 struct ServiceCounters {
   int64_t streams_started = 0;
   int64_t streams_active = 0;
-  // Streams that ended because the client went away or its deadline passed.
-  int64_t streams_cancelled = 0;
+  // Every image of the request was handed to gRPC.
+  int64_t streams_sent_in_full = 0;
+  int64_t streams_cancelled = 0;  // Ended early, as above.
+  // Refused before any image: a malformed request or an unknown name.
+  int64_t streams_refused = 0;
   int64_t images_sent = 0;
 };
 
 class ImageServiceImpl final : public RawSyncService {
  public:
-  // `store` must outlive the service: responses point into its memory.
-  // With a calibration, calls and images wait as it says (see calibration.h).
+  // `store` must outlive the service (until the first Replace): responses
+  // point into its memory. With a calibration, calls and images wait as it
+  // says (see calibration.h).
   explicit ImageServiceImpl(
       const ImageStore* store,
       std::optional<Calibration> calibration = std::nullopt);
+
+  // Serves `store` from now on. Calls already running go on with the images
+  // they started with (see served_images.h).
+  void Replace(ImageStore store);
 
   ServiceCounters counters() const;
 
@@ -52,15 +70,17 @@ class ImageServiceImpl final : public RawSyncService {
   // without one.
   bool CalibrationWait(grpc::ServerContext* context, Before before) const;
 
-  const ImageStore* store_;
+  std::shared_ptr<const ServedImages> Current() const;
+
   const std::optional<Calibration> calibration_;
-  // One buffer per store image, sharing the store's bytes without a copy.
-  std::vector<grpc::ByteBuffer> encoded_images_;
-  grpc::ByteBuffer encoded_list_;
+  mutable absl::Mutex mutex_;
+  std::shared_ptr<const ServedImages> current_ ABSL_GUARDED_BY(mutex_);
 
   std::atomic<int64_t> streams_started_{0};
   std::atomic<int64_t> streams_active_{0};
+  std::atomic<int64_t> streams_sent_in_full_{0};
   std::atomic<int64_t> streams_cancelled_{0};
+  std::atomic<int64_t> streams_refused_{0};
   std::atomic<int64_t> images_sent_{0};
 };
 

@@ -250,6 +250,91 @@ TEST_F(ImageServiceTest, ClientCancellationEndsTheHandler) {
   EXPECT_LT(service_->counters().images_sent, 2000);
 }
 
+// Streams cancelled while the server still had images to send are counted
+// exactly, whatever the point of the cancel; the rest as sent in full. The
+// cancelled streams are far longer than what the buffers between server and
+// client hold (socket buffers, and flow-control windows that grow to many
+// MB): a shorter stream is all handed to gRPC before a cancel can arrive.
+TEST_F(ImageServiceTest, CountersSayHowEveryStreamEnded) {
+  const std::string kImage = "meadow_640x480.jpg";
+  StreamImagesRequest long_request;
+  for (int i = 0; i < 5000; ++i) long_request.add_image_names(kImage);
+  auto stub = Stub();
+  constexpr int kCancelled = 20;
+  int64_t received = 0;
+  for (int i = 0; i < kCancelled; ++i) {
+    grpc::ClientContext context;
+    auto reader = stub->StreamImages(&context, long_request);
+    StreamImagesResponse message;
+    for (int read = 0; read <= i % 7 && reader->Read(&message); ++read) {
+      ++received;
+    }
+    context.TryCancel();
+    while (reader->Read(&message)) ++received;
+    ASSERT_EQ(reader->Finish().error_code(), grpc::StatusCode::CANCELLED);
+  }
+  constexpr int kComplete = 5;
+  for (int i = 0; i < kComplete; ++i) {
+    ASSERT_TRUE(Stream({kImage}, 64 << 20).status.ok());
+  }
+  ASSERT_EQ(Stream({"no such image"}, 64 << 20).status.error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  ASSERT_TRUE(HandlersEndWithin(absl::Seconds(5)));
+
+  const ServiceCounters counters = service_->counters();
+  EXPECT_EQ(counters.streams_started, kCancelled + kComplete + 1);
+  EXPECT_EQ(counters.streams_cancelled, kCancelled);
+  EXPECT_EQ(counters.streams_sent_in_full, kComplete);
+  EXPECT_EQ(counters.streams_refused, 1);
+  // What the client read, plus what was in flight when it cancelled.
+  EXPECT_GE(counters.images_sent, received + kComplete);
+  EXPECT_LT(counters.images_sent, int64_t{kCancelled} * 5000);
+}
+
+// A rescan (Replace) between two reads of a running stream: the stream goes
+// on with the bytes it started with; calls made after it see the new set.
+TEST_F(ImageServiceTest, ReplacedImagesReachOnlyCallsThatStartAfterward) {
+  const std::string kImage = "meadow_640x480.jpg";
+  StreamImagesRequest request;
+  // Far more than the buffers between server and client hold, so that the
+  // server is still writing when the store is replaced.
+  for (int i = 0; i < 3000; ++i) request.add_image_names(kImage);
+  grpc::ClientContext context;
+  auto stub = Stub();
+  auto reader = stub->StreamImages(&context, request);
+  StreamImagesResponse first;
+  ASSERT_TRUE(reader->Read(&first));
+
+  testing::TempDirectory dir;
+  const std::string replacement = testing::EncodeTestImage(300, 200, 3, ".jpg");
+  dir.WriteFile(kImage, replacement);
+  dir.WriteFile("added.png", testing::EncodeTestImage(8, 8, 1, ".png"));
+  absl::StatusOr<ImageStore> rescanned =
+      ImageStore::Load(dir.path(), TestLoadOptions());
+  ASSERT_TRUE(rescanned.ok()) << rescanned.status();
+  service_->Replace(*std::move(rescanned));
+
+  int read = 1;
+  int changed = 0;
+  StreamImagesResponse message;
+  while (reader->Read(&message)) {
+    ++read;
+    changed += message.image().content() != first.image().content();
+  }
+  ASSERT_TRUE(reader->Finish().ok());
+  EXPECT_EQ(read, 3000);
+  EXPECT_EQ(changed, 0);
+
+  const ListImagesResponse list = ListImages();
+  ASSERT_EQ(list.image_names_size(), 2);
+  EXPECT_EQ(list.image_names(0), "added.png");
+  const StreamResult after = Stream({kImage});
+  ASSERT_TRUE(after.status.ok()) << after.status.error_message();
+  EXPECT_EQ(after.messages[0].image().content(), replacement);
+  EXPECT_EQ(Stream({"forest_1280x720.jpg"}).status.error_code(),
+            grpc::StatusCode::NOT_FOUND);
+}
+
 TEST_F(ImageServiceTest, DeadlineEndsTheHandler) {
   StreamImagesRequest request;
   for (int i = 0; i < 2000; ++i) request.add_image_names(Largest().first);

@@ -24,6 +24,7 @@
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
 #include "image_service.grpc.pb.h"
+#include "server/test_util.h"
 #include "testing/scratch_path.h"
 #include "testing/subprocess.h"
 
@@ -290,6 +291,61 @@ TEST(ServerProcessTest, RunningOutOfDescriptorsStopsWithAnErrorNotSilently) {
               HasSubstr("cannot go on: accepting new connections failed "
                         "(Failed accept4: Too many open files)"));
   EXPECT_THAT(server.out(), HasSubstr("so that a supervisor can restart it"));
+}
+
+TEST(ServerProcessTest, SighupRescansWhileRunningStreamsKeepTheirImages) {
+  testing::TempDirectory dir;
+  const std::string old_image = testing::EncodeTestImage(200, 200, 3, ".png");
+  dir.WriteFile("a.png", old_image);
+  dir.WriteFile("b.png", testing::EncodeTestImage(8, 8, 1, ".png"));
+  ServerProcess started(SERVER_BINARY, {"--images_dir=" + dir.path()});
+  Subprocess& server = started.process();
+  const std::optional<std::string> address = started.WaitForAddress();
+  ASSERT_TRUE(address.has_value()) << server.err();
+  auto stub = image_service::ImageService::NewStub(
+      grpc::CreateChannel(*address, grpc::InsecureChannelCredentials()));
+  image_service::StreamImagesRequest request;
+  // Far more than the buffers between server and client hold.
+  for (int i = 0; i < 2000; ++i) request.add_image_names("a.png");
+  grpc::ClientContext stream_context;
+  auto reader = stub->StreamImages(&stream_context, request);
+  image_service::StreamImagesResponse message;
+  ASSERT_TRUE(reader->Read(&message));
+
+  const std::string new_image = testing::EncodeTestImage(50, 40, 3, ".png");
+  dir.WriteFile("a.png", new_image);
+  std::filesystem::remove(dir.path() + "/b.png");
+  dir.WriteFile("c.png", testing::EncodeTestImage(9, 9, 1, ".png"));
+  server.Signal(SIGHUP);
+  ASSERT_TRUE(server.WaitForLine("rescanned: 2 images", absl::Seconds(30)))
+      << server.out() << server.err();
+
+  int read = 1;
+  int old_bytes = message.image().content() == old_image;
+  while (reader->Read(&message)) {
+    ++read;
+    old_bytes += message.image().content() == old_image;
+  }
+  ASSERT_TRUE(reader->Finish().ok());
+  EXPECT_EQ(read, 2000);
+  EXPECT_EQ(old_bytes, 2000);
+
+  grpc::ClientContext list_context;
+  image_service::ListImagesResponse list;
+  ASSERT_TRUE(
+      stub->ListImages(&list_context, image_service::ListImagesRequest(), &list)
+          .ok());
+  ASSERT_EQ(list.images_size(), 2);
+  EXPECT_EQ(list.images(0).name(), "a.png");
+  EXPECT_EQ(list.images(0).size_in_bytes(),
+            static_cast<int64_t>(new_image.size()));
+  EXPECT_EQ(list.images(1).name(), "c.png");
+
+  server.Signal(SIGTERM);
+  EXPECT_EQ(server.WaitForExit(absl::Seconds(10)), 0);
+  EXPECT_THAT(server.out(),
+              HasSubstr("stopped after 1 streams: 1 sent in full, 0 ended "
+                        "early, 0 refused; 2000 images sent"));
 }
 
 TEST(ServerProcessTest, SkippedFileNamesAreEscapedOnOneLine) {

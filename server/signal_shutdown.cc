@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <utility>
 
 #include "common/shutdown_signals.h"
 
@@ -44,13 +45,32 @@ void SignalShutdown::StopForFailure(const std::string& reason) {
   pthread_kill(thread_.native_handle(), SIGTERM);
 }
 
+void SignalShutdown::OnRescan(std::function<void()> rescan) {
+  absl::MutexLock lock(&mutex_);
+  rescan_ = std::move(rescan);
+}
+
+int SignalShutdown::WaitForStopSignal() {
+  while (true) {
+    const int signal_number = image_common::WaitForShutdownSignal(signals_);
+    if (signal_number != SIGHUP) return signal_number;
+    absl::MutexLock lock(&mutex_);
+    if (server_ != nullptr && rescan_) {
+      rescan_();
+    } else {
+      std::printf("image_server: SIGHUP before listening: ignored\n");
+      std::fflush(stdout);
+    }
+  }
+}
+
 int SignalShutdown::exit_code() {
   absl::MutexLock lock(&mutex_);
   return failure_.empty() ? 0 : kFailureExitCode;
 }
 
 void SignalShutdown::Run() {
-  const int first = image_common::WaitForShutdownSignal(signals_);
+  const int first = WaitForStopSignal();
   StartedServer* server;
   std::string failure;
   {
@@ -76,7 +96,10 @@ void SignalShutdown::Run() {
   }
   std::fflush(stdout);
   std::thread([signals = signals_] {
-    const int second = image_common::WaitForShutdownSignal(signals);
+    int second = SIGHUP;
+    while (second == SIGHUP) {
+      second = image_common::WaitForShutdownSignal(signals);
+    }
     std::printf("image_server: second signal (%s), stopping now\n",
                 NameOf(second));
     ExitNow(128 + second);

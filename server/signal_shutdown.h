@@ -5,6 +5,9 @@
 //    grace period, then are cancelled;
 //  - a second signal during the grace period stops it at once, as the
 //    convention for servers goes;
+//  - SIGHUP, when it is in the set and the server listens, asks for a
+//    rescan (OnRescan) and changes nothing else; before that, and during
+//    the grace period, it is ignored;
 //  - when the server cannot go on (StopForFailure), as on a first signal,
 //    but the process then exits with kFailureExitCode, so that a supervisor
 //    restarts it.
@@ -13,6 +16,7 @@
 
 #include <signal.h>
 
+#include <functional>
 #include <string>
 #include <thread>
 
@@ -37,6 +41,9 @@ class SignalShutdown {
 
   // From now on the first signal shuts `server` down gracefully.
   void Serving(StartedServer* server);
+  // Called on the signal thread for each SIGHUP once Serving; it must not
+  // block (see rescanner.h).
+  void OnRescan(std::function<void()> rescan);
   // Shuts the server down as a first signal would, saying `reason`; from
   // any thread, without blocking. Only once Serving.
   void StopForFailure(const std::string& reason);
@@ -45,12 +52,15 @@ class SignalShutdown {
 
  private:
   void Run();
+  // The next SIGINT or SIGTERM; SIGHUPs before it go to the rescan.
+  int WaitForStopSignal();
 
   const sigset_t signals_;
   const absl::Duration grace_;
   absl::Mutex mutex_;
   StartedServer* server_ ABSL_GUARDED_BY(mutex_) = nullptr;
   std::string failure_ ABSL_GUARDED_BY(mutex_);
+  std::function<void()> rescan_ ABSL_GUARDED_BY(mutex_);
   std::thread thread_;
 };
 

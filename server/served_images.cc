@@ -1,0 +1,31 @@
+#include "server/served_images.h"
+
+#include <utility>
+
+#include "server/borrowed_buffer.h"
+
+namespace image_server {
+
+std::shared_ptr<const ServedImages> ServedImages::Borrowing(
+    const ImageStore* store) {
+  std::shared_ptr<ServedImages> served(new ServedImages);
+  served->store_ = store;
+  served->encoded_images_ = BorrowedImageBuffers(*store);
+  served->encoded_list_ = BorrowedBuffer(store->encoded_list());
+  return served;
+}
+
+std::shared_ptr<const ServedImages> ServedImages::Owning(ImageStore store) {
+  const auto owned = std::make_shared<const ImageStore>(std::move(store));
+  std::shared_ptr<ServedImages> served(new ServedImages);
+  served->store_ = owned.get();
+  served->encoded_images_.reserve(owned->images().size());
+  for (const StoredImage& image : owned->images()) {
+    served->encoded_images_.push_back(
+        SharingBuffer(image.encoded_response, owned));
+  }
+  served->encoded_list_ = SharingBuffer(owned->encoded_list(), owned);
+  return served;
+}
+
+}  // namespace image_server

@@ -1,0 +1,43 @@
+// One generation of what the server serves: an image store and its encoded
+// responses as gRPC buffers over the store's bytes. A rescan (SIGHUP) makes
+// a new generation; each call holds the one it started with, so a stream
+// never sends some images from one scan and some from the next, and a
+// generation's bytes live until its last stream ends.
+#ifndef SERVER_SERVED_IMAGES_H_
+#define SERVER_SERVED_IMAGES_H_
+
+#include <memory>
+#include <vector>
+
+#include "grpcpp/support/byte_buffer.h"
+#include "server/image_store.h"
+
+namespace image_server {
+
+class ServedImages {
+ public:
+  // Over a store the caller keeps alive for the life of the server: static
+  // buffers, free per send (the store loaded at start-up).
+  static std::shared_ptr<const ServedImages> Borrowing(const ImageStore* store);
+  // Owns `store`; it lives until this generation is dropped and gRPC has
+  // finished sending its last bytes, whichever comes last.
+  static std::shared_ptr<const ServedImages> Owning(ImageStore store);
+
+  const ImageStore& store() const { return *store_; }
+  // store().images()[i]'s encoded StreamImagesResponse.
+  const grpc::ByteBuffer& encoded_image(int i) const {
+    return encoded_images_[i];
+  }
+  const grpc::ByteBuffer& encoded_list() const { return encoded_list_; }
+
+ private:
+  ServedImages() = default;
+
+  const ImageStore* store_ = nullptr;
+  std::vector<grpc::ByteBuffer> encoded_images_;
+  grpc::ByteBuffer encoded_list_;
+};
+
+}  // namespace image_server
+
+#endif  // SERVER_SERVED_IMAGES_H_
