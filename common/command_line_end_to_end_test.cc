@@ -26,15 +26,18 @@ const Binary kBinaries[] = {
     {SERVER_BINARY,
      "image_server",
      {"--images_dir", "--address", "--port_file", "--max_threads",
-      "--calibration_delay_per_call_ms"}},
+      "--calibration_delay_per_call_ms", "--tls_cert", "--tls_key",
+      "--tls_client_ca"}},
     {BENCH_BINARY,
      "image_bench",
      {"--target", "--quick", "--rate", "--images_per_stream", "--histogram_out",
-      "--benchmark_filter", "--benchmark_repetitions"}},
+      "--benchmark_filter", "--benchmark_repetitions", "--tls_ca",
+      "--tls_server_name", "--tls_cert", "--tls_key"}},
     {MERGE_BINARY, "image_bench_merge", {"--out", "--hgrm_dir"}},
     {REFERENCE_BINARY,
      "async_reference_server",
-     {"--images_dir", "--address", "--port_file"}},
+     {"--images_dir", "--address", "--port_file", "--tls_cert", "--tls_key",
+      "--tls_client_ca"}},
     {GENERATE_BINARY, "generate_images", {"--out_dir"}},
     {PROBER_BINARY, "image_prober", {}},
 };
@@ -74,6 +77,13 @@ TEST(CommandLineEndToEndTest, BenchHelpListsItsFlagsBeforeGbenchs) {
   ASSERT_NE(own, std::string::npos) << help.out;
   ASSERT_NE(gbench, std::string::npos) << help.out;
   EXPECT_LT(own, gbench);
+}
+
+// A TLS run's "% TCP" compares TLS with raw TCP; --help must say so.
+TEST(CommandLineEndToEndTest, BenchHelpSaysTheTcpBaselinesStayRawTcp) {
+  const Result help = RunWith(BENCH_BINARY, "--help");
+  ASSERT_EQ(help.exit_code, 0);
+  EXPECT_THAT(help.out, HasSubstr("the TCP baselines stay raw TCP"));
 }
 
 TEST(CommandLineEndToEndTest, VersionNamesTheLibraries) {

@@ -17,6 +17,7 @@
 #include "common/one_line.h"
 #include "common/port_file.h"
 #include "common/shutdown_signals.h"
+#include "common/tls_credentials.h"
 #include "server/accept_failure.h"
 #include "server/calibration.h"
 #include "server/image_service_impl.h"
@@ -28,7 +29,8 @@
 
 ABSL_FLAG(std::string, address, "127.0.0.1:50051",
           "host:port to listen on. Loopback only by default; use "
-          "0.0.0.0:PORT or [::]:PORT to listen on all interfaces, port 0 for "
+          "0.0.0.0:PORT or [::]:PORT to listen on all interfaces (IPv4 and "
+          "IPv6 alike, in plaintext unless --tls_cert is given), port 0 for "
           "any free port.");
 ABSL_FLAG(std::string, images_dir, "images",
           "Directory of images to serve, subdirectories included.");
@@ -53,6 +55,16 @@ ABSL_FLAG(std::string, port_file, "",
           "127.0.0.1:43117, newline-terminated) to this file, replacing it "
           "whole, so that scripts can use --address=127.0.0.1:0 without "
           "parsing the start-up line.");
+ABSL_FLAG(std::string, tls_cert, "",
+          "PEM certificate chain (the server's certificate first): listen "
+          "with TLS instead of plaintext. Needs --tls_key.");
+ABSL_FLAG(std::string, tls_key, "",
+          "PEM private key of the first certificate in --tls_cert "
+          "(unencrypted).");
+ABSL_FLAG(std::string, tls_client_ca, "",
+          "PEM roots that client certificates must chain to: clients without "
+          "such a certificate are refused in the TLS handshake. Needs "
+          "--tls_cert and --tls_key.");
 ABSL_FLAG(int, load_threads, 0,
           "Threads that index the directory at start-up; 0 for one per core.");
 // Calibration: known, deliberate slowness for checking that a client or a
@@ -133,6 +145,12 @@ std::string FlagProblem() {
   return "";
 }
 
+absl::StatusOr<std::optional<image_common::ServerTls>> TlsFlags() {
+  return image_common::LoadServerTls({absl::GetFlag(FLAGS_tls_cert),
+                                      absl::GetFlag(FLAGS_tls_key),
+                                      absl::GetFlag(FLAGS_tls_client_ca)});
+}
+
 // Said on its own line after the start-up line so that nobody takes a
 // calibrated server's latencies for a normal server's.
 void AnnounceCalibration(const image_server::CalibrationOptions& options) {
@@ -199,7 +217,8 @@ int main(int argc, char** argv) {
        "with grpc.health.v1 and reflection) until SIGINT or SIGTERM. SIGHUP "
        "rescans the directory: new calls see what changed, running streams "
        "keep the images they started with.",
-       "image_server [--address=HOST:PORT] [--images_dir=DIR] [flags]"});
+       "image_server [--address=HOST:PORT] [--images_dir=DIR] "
+       "[--tls_cert=FILE --tls_key=FILE] [flags]"});
   absl::ParseCommandLine(argc, argv);
   if (const std::string problem = FlagProblem(); !problem.empty()) {
     return Fail(problem);
@@ -208,6 +227,8 @@ int main(int argc, char** argv) {
   absl::StatusOr<std::vector<image_common::GrpcArg>> grpc_args =
       image_common::ParseGrpcArgs(absl::GetFlag(FLAGS_grpc_arg));
   if (!grpc_args.ok()) return Fail(grpc_args.status().message());
+  absl::StatusOr<std::optional<image_common::ServerTls>> tls = TlsFlags();
+  if (!tls.ok()) return Fail(tls.status().message());
   const std::string port_file = absl::GetFlag(FLAGS_port_file);
   if (absl::Status cleared = image_common::ClearPortFile(port_file);
       !cleared.ok()) {
@@ -245,13 +266,21 @@ int main(int argc, char** argv) {
   config.max_health_watches = absl::GetFlag(FLAGS_max_health_watches);
   config.max_request_bytes = absl::GetFlag(FLAGS_max_request_bytes);
   config.grpc_args = *std::move(grpc_args);
+  if (tls->has_value()) config.credentials = (*tls)->credentials;
   absl::StatusOr<image_server::StartedServer> started =
       image_server::StartServer(config, &service);
   if (!started.ok()) FailNow(started.status().message());
 
+  // Plaintext keeps the line scripts have always read; TLS says so before
+  // the first comma.
+  const std::string transport =
+      tls->has_value()
+          ? absl::StrCat(" (", image_common::DescribeServerTls(**tls), ")")
+          : "";
   std::printf(
-      "image_server: listening on %s, %zu images, %.1f MB, loaded in %.2f s\n",
-      started->address.c_str(), store->images().size(),
+      "image_server: listening on %s%s, %zu images, %.1f MB, "
+      "loaded in %.2f s\n",
+      started->address.c_str(), transport.c_str(), store->images().size(),
       store->total_bytes() / 1e6, absl::ToDoubleSeconds(store->load_time()));
   AnnounceCalibration(calibration_options);
   std::fflush(stdout);
