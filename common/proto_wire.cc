@@ -9,6 +9,8 @@ using google::protobuf::io::CodedInputStream;
 
 // As deep as protobuf's own parser lets groups nest.
 constexpr int kMaxGroupDepth = 100;
+// The most bytes protobuf's parser reads for a tag or a length.
+constexpr int kMaxVarint32Bytes = 5;
 
 bool SkipFieldAt(CodedInputStream& in, uint32_t tag, int depth) {
   if (FieldOf(tag) == 0) return false;  // No field has number 0.
@@ -27,7 +29,7 @@ bool SkipFieldAt(CodedInputStream& in, uint32_t tag, int depth) {
     }
     case kStartGroup: {
       if (depth >= kMaxGroupDepth) return false;
-      while (const uint32_t inner = in.ReadTag()) {
+      while (const uint32_t inner = ReadTag(in)) {
         if (WireTypeOf(inner) == kEndGroup) {
           return FieldOf(inner) == FieldOf(tag);
         }
@@ -46,9 +48,18 @@ bool SkipFieldAt(CodedInputStream& in, uint32_t tag, int depth) {
 
 }  // namespace
 
+uint32_t ReadTag(CodedInputStream& in) {
+  const int start = in.CurrentPosition();
+  const uint32_t tag = in.ReadTag();
+  return in.CurrentPosition() - start <= kMaxVarint32Bytes ? tag : 0;
+}
+
 bool ReadLength(CodedInputStream& in, int* length) {
+  const int start = in.CurrentPosition();
   uint64_t value = 0;
-  if (!in.ReadVarint64(&value) || value > static_cast<uint64_t>(INT_MAX)) {
+  if (!in.ReadVarint64(&value) ||
+      in.CurrentPosition() - start > kMaxVarint32Bytes ||
+      value > static_cast<uint64_t>(INT_MAX)) {
     return false;
   }
   *length = static_cast<int>(value);

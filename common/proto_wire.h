@@ -25,8 +25,15 @@ enum WireType : uint32_t {
 inline uint32_t WireTypeOf(uint32_t tag) { return tag & 7; }
 inline int FieldOf(uint32_t tag) { return static_cast<int>(tag >> 3); }
 
-// A length prefix. Read as 64 bits: ReadVarint32 would silently drop the
-// high bits of a longer varint and take 2^32 for 0.
+// The next tag, or 0 at the end of the input or when the tag is malformed.
+// Protobuf's parser takes a tag in at most five bytes; CodedInputStream's
+// ReadTag also takes six to ten, dropping the high bits, which would accept
+// bytes that protobuf refuses.
+uint32_t ReadTag(google::protobuf::io::CodedInputStream& in);
+
+// A length prefix, in at most five bytes as protobuf's parser reads one. Read
+// as 64 bits: ReadVarint32 would silently drop the high bits of a longer
+// varint and take 2^32 for 0.
 bool ReadLength(google::protobuf::io::CodedInputStream& in, int* length);
 
 // Steps over one field whose tag was just read, as protobuf does for fields

@@ -13,7 +13,7 @@ using google::protobuf::io::CodedInputStream;
 int SkipOne(const std::string& bytes) {
   CodedInputStream in(reinterpret_cast<const uint8_t*>(bytes.data()),
                       static_cast<int>(bytes.size()));
-  const uint32_t tag = in.ReadTag();
+  const uint32_t tag = ReadTag(in);
   if (tag == 0 || !SkipField(in, tag)) return -1;
   return in.CurrentPosition();
 }
@@ -52,6 +52,29 @@ TEST(ProtoWireTest, RefusesMalformedFields) {
   std::string deep;
   for (int i = 0; i < 200; ++i) deep += '\x0b';
   EXPECT_EQ(SkipOne(deep), -1);
+}
+
+// Found by fuzz/stream_plan_fuzzer: CodedInputStream takes these, protobuf's
+// parser does not.
+TEST(ProtoWireTest, TagsAndLengthsOverFiveBytesAreRefused) {
+  EXPECT_EQ(SkipOne(std::string("\x8d\x80\x80\x80\x00"
+                                "1234",
+                                9)),
+            9);
+  EXPECT_EQ(SkipOne(std::string("\x8d\x80\x80\x80\x80\x00"
+                                "1234",
+                                10)),
+            -1);
+  EXPECT_EQ(SkipOne(std::string("\x0a\x83\x80\x80\x80\x00"
+                                "abc",
+                                9)),
+            9);
+  EXPECT_EQ(SkipOne(std::string("\x0a\x83\x80\x80\x80\x80\x00"
+                                "abc",
+                                10)),
+            -1);
+  EXPECT_EQ(SkipOne(std::string("\x0b\x90\x80\x80\x80\x80\x00\x01\x0c", 9)),
+            -1);  // In a group.
 }
 
 TEST(ProtoWireTest, ALengthOf2To32IsNotReadAsZero) {

@@ -99,14 +99,12 @@ absl::StatusOr<std::vector<int>> PlanStream(const ImageStore& store,
                       static_cast<int>(bytes.size()));
   in.SetTotalBytesLimit(static_cast<int>(bytes.size()));
   NameResolver resolver(store);
-  while (true) {
-    const uint32_t tag = in.ReadTag();
-    if (tag == 0) {  // The end, or a tag that cannot be one.
-      if (in.CurrentPosition() != static_cast<int>(bytes.size())) {
-        return Malformed();
-      }
-      break;
-    }
+  while (in.CurrentPosition() < static_cast<int>(bytes.size())) {
+    // 0 is no field's tag, and what ReadTag gives for a malformed one, such
+    // as one cut short by the end of the bytes, which must not pass for the
+    // end of the message.
+    const uint32_t tag = image_common::ReadTag(in);
+    if (tag == 0) return Malformed();
     // A known field with another wire type is an unknown field to
     // protobuf, and skipped like one.
     if (image_common::FieldOf(tag) != kImageNames ||

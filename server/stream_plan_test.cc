@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/escaping.h"
 #include "gmock/gmock.h"
 #include "grpcpp/support/slice.h"
 #include "gtest/gtest.h"
@@ -97,6 +98,17 @@ TEST_F(StreamPlanTest, BytesThatAreNotARequestAreInvalidArgumentSayingWhy) {
   EXPECT_EQ(plan.status().message(),
             "malformed StreamImagesRequest: not a valid protobuf message of "
             "that type");
+}
+
+// Found by fuzz/stream_plan_fuzzer: a tag whose varint the bytes end inside
+// was taken for the end of the message, so that garbage streamed every image.
+TEST_F(StreamPlanTest, ATagCutShortByTheEndIsMalformedNotTheEnd) {
+  for (const std::string& bytes :
+       {std::string(8, '\xff'), Request({"a.png"}) + "\x8a"}) {
+    absl::StatusOr<std::vector<int>> plan = PlanStream(*store_, Buffer(bytes));
+    EXPECT_EQ(plan.status().code(), absl::StatusCode::kInvalidArgument)
+        << absl::CEscape(bytes);
+  }
 }
 
 TEST_F(StreamPlanTest, ANameThatIsNotUtf8IsInvalidArgumentNamingIt) {
