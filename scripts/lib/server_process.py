@@ -7,8 +7,9 @@ import signal
 import subprocess
 import time
 
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-IMAGE_SERVER = os.path.join(REPO, "out", "server", "image_server")
+import build_tree
+
+IMAGE_SERVER = build_tree.path("server", "image_server")
 
 
 class ServerError(Exception):
