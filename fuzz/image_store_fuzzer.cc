@@ -21,6 +21,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "common/one_line.h"
 #include "common/utf8.h"
@@ -37,6 +38,7 @@ namespace {
 namespace fs = std::filesystem;
 using image_server::ImageMetadata;
 using image_server::ImageStore;
+using image_server::kMaxImagePixels;
 using image_server::StoredImage;
 
 // What a template entry starts from, in the order its template byte picks
@@ -73,8 +75,19 @@ struct Scratch {
 
 void RemoveScratch();
 
+// ProbeImage here must judge as the server's image_prober children do, which
+// start with OpenCV's pixel bound set to kMaxImagePixels (prober.h).
+void CheckPixelBound() {
+  const char* bound = std::getenv("OPENCV_IO_MAX_IMAGE_PIXELS");
+  FUZZ_CHECK(
+      bound != nullptr && std::string(bound) == absl::StrCat(kMaxImagePixels),
+      "run with OPENCV_IO_MAX_IMAGE_PIXELS=", kMaxImagePixels,
+      " (scripts/fuzz sets it), as image_server's probers have it");
+}
+
 const Scratch& TheScratch() {
   static const Scratch* const scratch = [] {
+    CheckPixelBound();
     const char* tmp = std::getenv("TMPDIR");
     std::string pattern = std::string(tmp != nullptr && *tmp ? tmp : "/tmp") +
                           "/image_store_fuzzer_XXXXXX";

@@ -15,11 +15,10 @@
 namespace image_server {
 namespace {
 
-// A bound on what probing may decode: OpenCV's own (2^30 pixels) lets a small
-// file that claims 30000x30000 take gigabytes and many seconds. Formats whose
-// header is not read here keep only OpenCV's bound.
-constexpr int64_t kMaxMegapixels = 100;
-constexpr int64_t kMaxPixels = kMaxMegapixels * 1000 * 1000;
+// A bound on what probing may decode (prober.h): OpenCV's default (2^30
+// pixels) lets a small file that claims 30000x30000 take gigabytes and many
+// seconds.
+constexpr int64_t kMaxMegapixels = kMaxImagePixels / (1000 * 1000);
 
 struct JpegHeader {
   int width;
@@ -90,7 +89,7 @@ absl::Status Undecodable(const std::string& format) {
 }
 
 absl::Status CheckPixelCount(int64_t width, int64_t height) {
-  if (width * height <= kMaxPixels) return absl::OkStatus();
+  if (width * height <= kMaxImagePixels) return absl::OkStatus();
   return absl::InvalidArgumentError(
       absl::StrCat(width, "x", height, " pixels, larger than ", kMaxMegapixels,
                    " megapixels"));

@@ -18,7 +18,8 @@ std::string SniffFormat(absl::string_view bytes);
 // InvalidArgumentError saying "not an image ...", "corrupt <format> image" or
 // "truncated jpg image ..." when OpenCV cannot decode `bytes` whole, and
 // "... larger than 100 megapixels" for a JPEG or PNG whose header claims more,
-// refused before any decoding (other formats keep OpenCV's own bound).
+// refused before any decoding. Other formats get OpenCV's own bound, which is
+// the same only where OPENCV_IO_MAX_IMAGE_PIXELS says so (prober.h).
 absl::StatusOr<ImageMetadata> ProbeImage(absl::string_view bytes);
 
 // ProbeImage in this process, for tests and tools; the server probes in a

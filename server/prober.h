@@ -5,6 +5,7 @@
 #ifndef SERVER_PROBER_H_
 #define SERVER_PROBER_H_
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -13,6 +14,15 @@
 #include "absl/strings/string_view.h"
 
 namespace image_server {
+
+// The most pixels a servable image may have, whatever its format: a file of
+// a few hundred bytes that claims more would make the decoder allocate, and
+// a valid one decode, gigabytes. ProbeImage reads it from PNG and JPEG
+// headers itself; for every other format it is OpenCV's own bound, which
+// OpenCV reads from OPENCV_IO_MAX_IMAGE_PIXELS when it loads: the image_prober
+// child is started with it (subprocess_prober.cc), and anything else that
+// probes in process must set it too, or keep OpenCV's default of 2^30.
+inline constexpr int64_t kMaxImagePixels = 100'000'000;
 
 struct ImageMetadata {
   int width = 0;

@@ -9,13 +9,34 @@
 #include <cerrno>
 #include <climits>
 #include <cstring>
+#include <string>
+#include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "server/probe_wire.h"
+#include "server/prober.h"
 
 extern char** environ;
 
 namespace image_server {
+namespace {
+
+// The server's environment, with OpenCV's bound on the pixels of an image of
+// any format set to the probers' (prober.h) in place of whatever it said.
+std::vector<std::string> ChildEnvironment() {
+  constexpr absl::string_view kBound = "OPENCV_IO_MAX_IMAGE_PIXELS=";
+  std::vector<std::string> environment;
+  for (char** variable = environ; *variable != nullptr; ++variable) {
+    if (!absl::StartsWith(*variable, kBound)) {
+      environment.emplace_back(*variable);
+    }
+  }
+  environment.push_back(absl::StrCat(kBound, kMaxImagePixels));
+  return environment;
+}
+
+}  // namespace
 
 absl::StatusOr<std::unique_ptr<SubprocessProber>> SubprocessProber::Start(
     const std::string& binary) {
@@ -49,8 +70,12 @@ absl::Status SubprocessProber::Spawn() {
   posix_spawnattr_setflags(&attributes,
                            POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
   char* argv[] = {const_cast<char*>(binary_.c_str()), nullptr};
-  const int error =
-      posix_spawn(&pid_, binary_.c_str(), &actions, &attributes, argv, environ);
+  std::vector<std::string> environment = ChildEnvironment();
+  std::vector<char*> envp;
+  for (std::string& variable : environment) envp.push_back(variable.data());
+  envp.push_back(nullptr);
+  const int error = posix_spawn(&pid_, binary_.c_str(), &actions, &attributes,
+                                argv, envp.data());
   posix_spawn_file_actions_destroy(&actions);
   posix_spawnattr_destroy(&attributes);
   close(ends[1]);

@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "server/test_util.h"
@@ -43,6 +44,28 @@ TEST(SubprocessProberTest, TheChildsReasonComesBack) {
   EXPECT_THAT(result.status().message(), HasSubstr("corrupt png image"));
   // The child is still there for the next file.
   EXPECT_TRUE((*prober)->Probe(EncodeTestImage(8, 8, 3, ".png")).ok());
+}
+
+// Found by fuzz/image_store_fuzzer: a 180-byte TIFF that claimed 26372x32516
+// pixels had OpenCV allocate 3.4 GB before it read any. The child holds every
+// format to the probers' bound; this one just past it is 1 bit a pixel, so
+// that the file stays small.
+TEST(SubprocessProberTest, TheChildRefusesAnyFormatPastThePixelBound) {
+  absl::StatusOr<std::unique_ptr<SubprocessProber>> prober =
+      SubprocessProber::Start(PROBER_BINARY);
+  ASSERT_TRUE(prober.ok()) << prober.status();
+  const int width = 10008, height = 10000;  // 100,080,000 pixels.
+  ASSERT_GT(int64_t{width} * height, kMaxImagePixels);
+  const std::string bitmap = absl::StrCat("P4\n", width, " ", height, "\n") +
+                             std::string(width / 8 * height, '\0');
+  EXPECT_EQ((*prober)->Probe(bitmap).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  // The same format within the bound is served.
+  const std::string small =
+      absl::StrCat("P4\n16 2\n") + std::string(16 / 8 * 2, '\0');
+  absl::StatusOr<ImageMetadata> served = (*prober)->Probe(small);
+  ASSERT_TRUE(served.ok()) << served.status();
+  EXPECT_EQ(served->width, 16);
 }
 
 // /bin/true exits without answering, as a decoder that crashed would.
