@@ -84,4 +84,4 @@ function streamImages(grpc, client, names) {
   });
 }
 
-module.exports = { listImages, streamImages, statusLine };
+module.exports = { imageProblem, listImages, streamImages, statusLine };
