@@ -51,6 +51,7 @@ namespace client = cpp_default_client;
 
 constexpr char kProgram[] = "cpp_default_client";
 constexpr absl::Duration kConnectTimeout = absl::Seconds(5);
+constexpr absl::Duration kListTimeout = absl::Seconds(10);
 
 int Fail(absl::string_view message) {
   return image_common::FailWith(kProgram, message);
@@ -81,8 +82,8 @@ client::CommandLine FlagValues() {
 // The names the streams ask for, from the server, in its order.
 absl::StatusOr<std::vector<std::string>> ImageNames(
     const std::shared_ptr<grpc::Channel>& channel, const std::string& target) {
-  const auto deadline = absl::ToChronoTime(absl::Now() + kConnectTimeout);
-  if (!channel->WaitForConnected(deadline)) {
+  if (!channel->WaitForConnected(
+          absl::ToChronoTime(absl::Now() + kConnectTimeout))) {
     return absl::UnavailableError(
         absl::StrCat("cannot connect to ", image_common::OneLine(target, 200),
                      " within ", absl::FormatDuration(kConnectTimeout),
@@ -90,7 +91,7 @@ absl::StatusOr<std::vector<std::string>> ImageNames(
   }
   auto stub = image_service::ImageService::NewStub(channel);
   grpc::ClientContext context;
-  context.set_deadline(deadline);
+  context.set_deadline(absl::ToChronoTime(absl::Now() + kListTimeout));
   image_service::ListImagesResponse response;
   const grpc::Status status =
       stub->ListImages(&context, image_service::ListImagesRequest(), &response);
