@@ -12,8 +12,8 @@ as every peer client's.
 Differences from a peer client, said in the document's notes: ListImages runs
 for --min_time_s rather than for --list_calls calls, and gbench sizes each run
 before the run it reports, so the server sees more calls than the bench
-counts; `records_of: "last_calls"` tells the join to match the last calls of
-each row's window only.
+counts; `records_of: "reported_connection"` tells the join to match only the
+reported run's calls (client_matrix_join.reported_connection).
 """
 import math
 import re
@@ -39,6 +39,7 @@ CHANNEL_OPTIONS = {
     "grpc.http2.max_frame_size": 1048576,
     "image_bench --channels": 1,
 }
+SERVER_CPU_CALLS = 2
 NOTES = ("image_bench converted by scripts/clients: one channel (--channels=1); "
          "ListImages runs for --min_time_s, not --list_calls calls; gbench sizes "
          "each run first, and only the run it reports is counted")
@@ -189,7 +190,12 @@ def _result(scenario, concurrency, n, run, counters, printed_at, window_start):
         "started_unix_s": printed_at - wall_s, "ended_unix_s": printed_at, "wall_s": wall_s,
         "images": counts["images"], "bytes": counts["bytes"], **rates,
         "latency_us": latency, "first_image_us": first,
-        "records_window_unix_s": [window_start, printed_at], "records_of": "last_calls",
+        "records_window_unix_s": [window_start, printed_at],
+        "records_of": "reported_connection",
+        # The bench reads the server's CPU time with a ListImages call on the
+        # run's connection before and after the run (bench/client's
+        # ServerCpuTime).
+        "extra_server_calls": SERVER_CPU_CALLS if scenario == "list" else 0,
     }
 
 

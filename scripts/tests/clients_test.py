@@ -119,14 +119,24 @@ class JoinTest(unittest.TestCase):
         self.assertEqual(matrix_join.user_agents(self.doc, log),
                          ["grpc-test/1.0", "grpc-test/1.0 other"])
 
-    def test_last_calls_take_only_the_reported_run(self):
-        # gbench sizes a run first: its earlier calls share the row's window.
-        r = result("stream", 1, 10, T0 + 2, calls=2)
-        r["records_window_unix_s"] = [T0, T0 + 3]
-        r["records_of"] = "last_calls"
-        records = [record("StreamImages", T0 + 0.5, images=10)] + self.records
+    def test_bench_rows_take_only_the_reported_connection(self):
+        # gbench sizes a run first (each run on a connection of its own), and
+        # the row is read a moment late: the next benchmark's first call can
+        # fall in the window too.
+        r = result("stream", 8, 10, T0 + 2, calls=2)
+        r["records_window_unix_s"] = [T0, T0 + 3.0]
+        r["records_of"] = "reported_connection"
+
+        def on(peer, start, images=10):
+            rec = record("StreamImages", start, images=images)
+            rec["peer"] = peer
+            return rec
+
+        records = [on("sizing", T0 + 0.5), on("sizing", T0 + 0.6),
+                   on("reported", T0 + 2.001), on("reported", T0 + 2.4),
+                   on("next", T0 + 2.999, images=100)]
         joined = matrix_join.join_result(r, matrix_join.StreamLog(records))
-        self.assertEqual(joined["server_calls"], 2)
+        self.assertEqual((joined["server_calls"], joined["server_images"]), (2, 20))
         self.assertEqual(joined["mismatches"], [])
 
     def test_stream_log_skips_lines_that_are_not_records(self):
@@ -202,7 +212,10 @@ class BenchConversionTest(unittest.TestCase):
         first = self.doc["results"][0]
         self.assertEqual(first["records_window_unix_s"],
                          [times["Baseline/health_check"], times["ListImages/concurrency:1"]])
-        self.assertEqual(first["records_of"], "last_calls")
+        self.assertEqual(first["records_of"], "reported_connection")
+        # Its two ListImages calls for the server's CPU time, on the same connection.
+        self.assertEqual(first["extra_server_calls"], 2)
+        self.assertEqual(self.doc["results"][-1]["extra_server_calls"], 0)
         self.assertEqual(first["ended_unix_s"], times["ListImages/concurrency:1"])
 
     def test_baselines(self):
