@@ -312,6 +312,8 @@ def check_imports(stack):
 
 def check_writable(path):
     folder = os.path.dirname(os.path.abspath(path))
+    if os.path.isdir(path):
+        raise RunError(f"cannot write {path}: it is a folder")
     if not os.path.isdir(folder):
         raise RunError(f"cannot write {path}: no folder {folder}")
     if not os.access(folder, os.W_OK) or (os.path.exists(path)
