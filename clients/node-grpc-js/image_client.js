@@ -4,8 +4,11 @@
 // result JSON. Started by ./run; `--help` lists the flags.
 const fs = require('fs');
 const path = require('path');
+const { listImages } = require('./lib/calls');
+const { channelOptions } = require('./lib/channel_settings');
 const { HELP, UsageError, parseArgs } = require('./lib/command_line');
 const { UnavailableError, loadDependencies } = require('./lib/dependencies');
+const { runAll } = require('./lib/scenarios');
 
 const PROGRAM = 'node-grpc-js';
 const UNAVAILABLE = 3;
@@ -47,7 +50,6 @@ function waitForReady(client, target) {
 
 // The names N of the contract, from one ListImages call.
 async function imageNames(deps, client, target) {
-  const { listImages } = require('./lib/calls');
   const outcome = await listImages(deps.grpc, client);
   if (outcome.error) throw new RunError(`ListImages on ${target} failed: ${outcome.error}`);
   const names = outcome.response.image_names;
@@ -65,8 +67,6 @@ function progressLine(r) {
 }
 
 async function run(args, deps) {
-  const { channelOptions } = require('./lib/channel_settings');
-  const { runAll } = require('./lib/scenarios');
   checkWritable(args.out);
   const options = channelOptions(args.settings, args.grpcArgs);
   const client = new deps.ImageService(args.target, deps.grpc.credentials.createInsecure(),

@@ -8,13 +8,15 @@ const MIB = 1024 * 1024;
 // holds an image over grpc-js's 4 MiB receive limit.
 const DEFAULT_OPTIONS = { 'grpc.max_receive_message_length': 64 * MIB };
 
-// grpc-js 1.14 has no frame-size, BDP-probe or read-buffer options: the
-// transport is Node's http2 module, and grpc-js passes it only the window.
-// 'grpc-node.flow_control_window' sets both the initial stream window
-// (SETTINGS_INITIAL_WINDOW_SIZE) and the connection window, which Node
-// otherwise leaves at HTTP/2's 64 KiB: a 64 KiB window lets the server send
-// one fifth of a typical image before it must wait a round trip for the
-// client's WINDOW_UPDATE.
+// The window is the one transport knob grpc-js 1.14 passes to Node's http2
+// module: it has no options for the frame size (Node then accepts 16 KiB
+// DATA frames), BDP probing or read buffers, and it already lifts Node's
+// session memory limit ('grpc-node.max_session_memory') by default.
+// 'grpc-node.flow_control_window' sets the initial stream window
+// (SETTINGS_INITIAL_WINDOW_SIZE) and the connection window, which otherwise
+// stay at HTTP/2's 64 KiB, a small part of one image: the server then waits
+// many times per image for a WINDOW_UPDATE, which Node sends as JavaScript
+// reads the bytes, and 8 streams share one 64 KiB connection window.
 const RECOMMENDED_OPTIONS = {
   ...DEFAULT_OPTIONS,
   'grpc-node.flow_control_window': 4 * MIB,
