@@ -27,6 +27,9 @@ function checkRuntime() {
 }
 
 function checkWritable(out) {
+  if (fs.existsSync(out) && fs.statSync(out).isDirectory()) {
+    throw new RunError(`cannot write --out=${out}: it is a directory`);
+  }
   const dir = path.dirname(path.resolve(out));
   try {
     fs.accessSync(dir, fs.constants.W_OK);
