@@ -157,6 +157,11 @@ def fmt_pct(value):
     return "-" if value is None else f"{100 * value:.0f} %"
 
 
+def fmt_share(value):
+    """A share of time, one decimal: a server blocked 99.2 % is not 99.9 %."""
+    return "-" if value is None else f"{100 * value:.1f} %"
+
+
 def fmt_change(value):
     return "-" if value is None else f"{100 * value:+.0f} %"
 
@@ -197,7 +202,7 @@ def summary_table(matrix):
             pair(e["of_bench_1"], e["of_bench_8"], fmt_pct),
             pair(e["of_tcp_1"], e["of_tcp_8"], fmt_pct),
             _server_ratio_text(e),
-            pair(e["blocked_share_1"], e["blocked_share_8"], fmt_pct),
+            pair(e["blocked_share_1"], e["blocked_share_8"], fmt_share),
             _effect_text(e), str(e["errors"])])
     reps = matrix.get("repetitions", 1)
     note = (f"Against image_server; streams of {HEADLINE_IMAGES} images at 1 and 8 in flight "
@@ -264,7 +269,7 @@ def scenarios_table(matrix):
                                else r["images_per_s"]),
                       "-" if r["scenario"] == "list" else fmt_gbps(r["bytes_per_s"]),
                       fmt_us(r["latency_p50_us"]), fmt_us(r["latency_p99_us"]),
-                      fmt_pct(r["blocked_share"]), str(r["errors"])]))
+                      fmt_share(r["blocked_share"]), str(r["errors"])]))
     rows.sort(key=lambda item: item[:4])
     return Table("Every scenario (image_server, each stack's better settings)",
                  ["stack", "settings", "scenario", "in flight", "calls/s or images/s",

@@ -321,7 +321,7 @@ class SummaryTest(unittest.TestCase):
         text = matrix_summary.summary_markdown(self.matrix)
         self.assertIn("| image_server ÷ async reference (1 / 8) |", text)
         self.assertIn("| go-grpc | recommended | 80 us / 160 us | 2000 / 4000 | 1.00 / 2.00 "
-                      "| 50 % / 67 % | 25 % / 50 % | 100 % / 100 % | 50 % / 25 % | helped: "
+                      "| 50 % / 67 % | 25 % / 50 % | 100 % / 100 % | 50.0 % / 25.0 % | helped: "
                       "1 stream +0 %, 8 streams +100 %, ListImages p50 +0 % | 0 |", text)
         self.assertIn("**90 % / 90 % (below 95 %)**", text)
         self.assertIn("streams of 100 images", text)
