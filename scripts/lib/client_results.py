@@ -96,7 +96,8 @@ def _result_problems(i, r):
         if r["images"] < ok_calls * r["images_per_stream"]:
             out.append(f"{where}: fewer images ({r['images']}) than its "
                        f"{ok_calls} calls without error asked for")
-        if r["calls"] > 0 or r.get("first_image_us") is not None:
+        # A scenario none of whose calls got an image has no first-image time.
+        if r["images"] > 0 or r.get("first_image_us") is not None:
             out += _percentile_problems(f"{where}.first_image_us",
                                         r.get("first_image_us"))
     return out
