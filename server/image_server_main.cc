@@ -5,8 +5,10 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
@@ -24,7 +26,10 @@
 #include "server/image_store.h"
 #include "server/rescanner.h"
 #include "server/server_start.h"
+#include "server/server_stats_service.h"
 #include "server/signal_shutdown.h"
+#include "server/stream_log.h"
+#include "server/stream_records.h"
 #include "server/subprocess_prober.h"
 
 ABSL_FLAG(std::string, address, "127.0.0.1:50051",
@@ -65,6 +70,21 @@ ABSL_FLAG(std::string, tls_client_ca, "",
           "PEM roots that client certificates must chain to: clients without "
           "such a certificate are refused in the TLS handshake. Needs "
           "--tls_cert and --tls_key.");
+ABSL_FLAG(std::string, stream_log, "",
+          "Append one JSON line per finished StreamImages and ListImages "
+          "call to this file (created if absent): peer, user-agent, images, "
+          "content bytes, times, time blocked in Write, status; see "
+          "docs/client-matrix-format.md. A thread of its own writes it, so a "
+          "slow or full disk never slows serving: when writes fail (a full "
+          "disk, ENOSPC, EIO) one warning goes to stderr and records are "
+          "dropped and counted, as they are when 10,000 wait for the disk; "
+          "the counts are printed at stop, after the records still queued "
+          "are written. A path that cannot be opened is an error at start.");
+ABSL_FLAG(int, stream_records, image_server::StreamRecords::kDefaultCapacity,
+          "Finished calls kept in memory, the latest this many, for "
+          "image_service.ServerStats/GetStreams (a few hundred bytes each). 0 "
+          "keeps none; with 0 and no --stream_log, calls are not timed at "
+          "all.");
 ABSL_FLAG(int, load_threads, 0,
           "Threads that index the directory at start-up; 0 for one per core.");
 // Calibration: known, deliberate slowness for checking that a client or a
@@ -89,6 +109,7 @@ namespace {
 
 constexpr char kProgram[] = "image_server";
 constexpr double kMaxGraceSeconds = 3600;
+constexpr int kMaxStreamRecords = 1000000;
 
 int Fail(absl::string_view message) {
   return image_common::FailWith(kProgram, message);
@@ -134,6 +155,11 @@ std::string FlagProblem() {
   }
   if (absl::GetFlag(FLAGS_load_threads) < 0)
     return "--load_threads must be >= 0";
+  const int records = absl::GetFlag(FLAGS_stream_records);
+  if (records < 0 || records > kMaxStreamRecords) {
+    return absl::StrCat("--stream_records must be from 0 to ",
+                        kMaxStreamRecords, ", got ", records);
+  }
   if (absl::GetFlag(FLAGS_max_request_bytes) <= 0) {
     return "--max_request_bytes must be > 0";
   }
@@ -196,6 +222,39 @@ void Rescan(const std::string& directory,
   std::fflush(stdout);
 }
 
+absl::StatusOr<std::unique_ptr<image_server::StreamLog>> OpenStreamLog() {
+  const std::string path = absl::GetFlag(FLAGS_stream_log);
+  if (path.empty()) return nullptr;
+  image_server::StreamLogOptions options;
+  options.warn = [](const std::string& line) {
+    std::fprintf(stderr, "image_server: warning: %s\n", line.c_str());
+  };
+  absl::StatusOr<std::unique_ptr<image_server::StreamLog>> log =
+      image_server::StreamLog::Open(path, std::move(options));
+  if (!log.ok()) {
+    return absl::Status(log.status().code(),
+                        absl::StrCat("--stream_log: ", log.status().message()));
+  }
+  return log;
+}
+
+// After the last call ended: what is still queued is written first.
+void CloseStreamLog(image_server::StreamLog* log) {
+  if (log == nullptr) return;
+  const bool flushed = log->Close(image_server::StreamLog::kCloseLimit);
+  const image_server::StreamLogTotals totals = log->totals();
+  std::printf(
+      "image_server: stream log %s: %lld records written, %lld dropped (%lld "
+      "queue full, %lld write errors, %lld at stop)%s\n",
+      image_common::QuotedForLine(log->path(), 300).c_str(),
+      static_cast<long long>(totals.written),
+      static_cast<long long>(totals.dropped()),
+      static_cast<long long>(totals.dropped_queue_full),
+      static_cast<long long>(totals.dropped_write_error),
+      static_cast<long long>(totals.dropped_at_close),
+      flushed ? "" : "; the writer was still stuck in a write at stop");
+}
+
 // Clients that open connections and never send a byte used to exhaust the
 // descriptors; the hard limit is what the machine allows this process.
 void RaiseOpenFileLimit() {
@@ -214,7 +273,8 @@ int main(int argc, char** argv) {
       argc, argv,
       {kProgram,
        "Serves a directory of images over gRPC (image_service.ImageService, "
-       "with grpc.health.v1 and reflection) until SIGINT or SIGTERM. SIGHUP "
+       "with grpc.health.v1, image_service.ServerStats (the records of "
+       "finished calls) and reflection) until SIGINT or SIGTERM. SIGHUP "
        "rescans the directory: new calls see what changed, running streams "
        "keep the images they started with.",
        "image_server [--address=HOST:PORT] [--images_dir=DIR] "
@@ -234,6 +294,20 @@ int main(int argc, char** argv) {
       !cleared.ok()) {
     return Fail(cleared.message());
   }
+  // Opened (and created) before the images load, so that a bad path fails
+  // at once.
+  absl::StatusOr<std::unique_ptr<image_server::StreamLog>> stream_log =
+      OpenStreamLog();
+  if (!stream_log.ok()) return Fail(stream_log.status().message());
+  const int record_capacity = absl::GetFlag(FLAGS_stream_records);
+  std::unique_ptr<image_server::StreamRecords> stream_records;
+  if (record_capacity > 0) {
+    stream_records =
+        std::make_unique<image_server::StreamRecords>(record_capacity);
+  }
+  std::vector<image_server::StreamRecordSink*> record_sinks;
+  if (stream_records != nullptr) record_sinks.push_back(stream_records.get());
+  if (*stream_log != nullptr) record_sinks.push_back(stream_log->get());
 
   RaiseOpenFileLimit();
   // From here a signal stops loading at once (the probers die with us), and
@@ -259,8 +333,11 @@ int main(int argc, char** argv) {
   if (calibration_options.enabled()) {
     calibration.emplace(calibration_options, absl::Now());
   }
-  image_server::ImageServiceImpl service(&*store, calibration);
+  image_server::ImageServiceImpl service(&*store, calibration, record_sinks);
+  image_server::ServerStatsService stats(stream_records.get(),
+                                         stream_log->get());
   image_server::ServerConfig config;
+  config.more_services = {&stats};
   config.address = absl::GetFlag(FLAGS_address);
   config.max_threads = absl::GetFlag(FLAGS_max_threads);
   config.max_health_watches = absl::GetFlag(FLAGS_max_health_watches);
@@ -317,6 +394,7 @@ int main(int argc, char** argv) {
       static_cast<long long>(counters.streams_cancelled),
       static_cast<long long>(counters.streams_refused),
       static_cast<long long>(counters.images_sent));
+  CloseStreamLog(stream_log->get());
   // Every RPC has ended. gRPC's own teardown at exit would wait up to 10 s
   // for connections that clients still hold open (its iomgr shutdown
   // deadline), so leave without it.

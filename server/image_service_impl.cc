@@ -28,8 +28,10 @@ using image_common::ToGrpcStatus;
 }  // namespace
 
 ImageServiceImpl::ImageServiceImpl(const ImageStore* store,
-                                   std::optional<Calibration> calibration)
+                                   std::optional<Calibration> calibration,
+                                   std::vector<StreamRecordSink*> record_sinks)
     : calibration_(std::move(calibration)),
+      record_sinks_(std::move(record_sinks)),
       current_(ServedImages::Borrowing(store)) {
   AddRawUnaryMethod(kListImagesMethod,
                     [this](ServerContext* context, const ByteBuffer& request,
@@ -83,9 +85,11 @@ bool ImageServiceImpl::CalibrationWait(ServerContext* context,
 Status ImageServiceImpl::ListImages(ServerContext* context,
                                     const ByteBuffer& /*request*/,
                                     ByteBuffer* response) {
+  CallRecorder recorder(kListImagesRpc, record_sinks_);
   if (!CalibrationWait(context, Before::kCall)) {
-    return Status(StatusCode::CANCELLED,
-                  "cancelled during a calibration delay");
+    return recorder.Finish(
+        context,
+        Status(StatusCode::CANCELLED, "cancelled during a calibration delay"));
   }
   *response = Current()->encoded_list();
   if (context->client_metadata().count(image_common::kWantServerCpuKey) > 0) {
@@ -95,12 +99,21 @@ Status ImageServiceImpl::ListImages(ServerContext* context,
         image_common::kServerCpuNanosKey,
         std::to_string(int64_t{cpu.tv_sec} * 1000000000 + cpu.tv_nsec));
   }
-  return Status::OK;
+  return recorder.Finish(context, Status::OK);
 }
 
 Status ImageServiceImpl::StreamImages(ServerContext* context,
                                       const ByteBuffer& request_bytes,
                                       ServerWriter<ByteBuffer>* writer) {
+  CallRecorder recorder(kStreamImagesRpc, record_sinks_);
+  return recorder.Finish(
+      context, ServeStream(context, request_bytes, writer, &recorder));
+}
+
+Status ImageServiceImpl::ServeStream(ServerContext* context,
+                                     const ByteBuffer& request_bytes,
+                                     ServerWriter<ByteBuffer>* writer,
+                                     CallRecorder* recorder) {
   ++streams_started_;
   ++streams_active_;
   const absl::Cleanup ended = [this] { --streams_active_; };
@@ -124,9 +137,11 @@ Status ImageServiceImpl::StreamImages(ServerContext* context,
     // Write fails once the client cancels or the deadline passes; asking
     // IsCancelled() first cost a zero-timeout poll of the call's queue per
     // image.
-    if (!writer->Write(served->encoded_image(index))) {
-      return StreamEndedEarly();
-    }
+    const CallRecorder::Clock::time_point began = recorder->BeforeWrite();
+    const bool written = writer->Write(served->encoded_image(index));
+    recorder->AfterWrite(began, written,
+                         served->store().images()[index].info.size_in_bytes());
+    if (!written) return StreamEndedEarly();
     ++images_sent_;
   }
   ++streams_sent_in_full_;

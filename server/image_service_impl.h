@@ -16,9 +16,11 @@
 #include "grpcpp/grpcpp.h"
 #include "image_service.pb.h"
 #include "server/calibration.h"
+#include "server/call_recorder.h"
 #include "server/image_store.h"
 #include "server/raw_sync_service.h"
 #include "server/served_images.h"
+#include "server/stream_record.h"
 
 namespace image_server {
 
@@ -44,10 +46,13 @@ class ImageServiceImpl final : public RawSyncService {
  public:
   // `store` must outlive the service (until the first Replace): responses
   // point into its memory. With a calibration, calls and images wait as it
-  // says (see calibration.h).
+  // says (see calibration.h). Every finished call's StreamRecord goes to
+  // each of `record_sinks` (which must outlive the service); with none,
+  // calls are not timed at all.
   explicit ImageServiceImpl(
       const ImageStore* store,
-      std::optional<Calibration> calibration = std::nullopt);
+      std::optional<Calibration> calibration = std::nullopt,
+      std::vector<StreamRecordSink*> record_sinks = {});
 
   // Serves `store` from now on. Calls already running go on with the images
   // they started with (see served_images.h).
@@ -62,6 +67,10 @@ class ImageServiceImpl final : public RawSyncService {
   grpc::Status StreamImages(grpc::ServerContext* context,
                             const grpc::ByteBuffer& request,
                             grpc::ServerWriter<grpc::ByteBuffer>* writer);
+  grpc::Status ServeStream(grpc::ServerContext* context,
+                           const grpc::ByteBuffer& request,
+                           grpc::ServerWriter<grpc::ByteBuffer>* writer,
+                           CallRecorder* recorder);
   grpc::Status StreamEndedEarly();
 
   enum class Before { kCall, kImage };
@@ -73,6 +82,7 @@ class ImageServiceImpl final : public RawSyncService {
   std::shared_ptr<const ServedImages> Current() const;
 
   const std::optional<Calibration> calibration_;
+  const std::vector<StreamRecordSink*> record_sinks_;
   mutable absl::Mutex mutex_;
   std::shared_ptr<const ServedImages> current_ ABSL_GUARDED_BY(mutex_);
 

@@ -17,7 +17,6 @@
 #include "common/file_io.h"
 #include "common/metadata_keys.h"
 #include "gmock/gmock.h"
-#include "grpcpp/generic/generic_stub.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
 #include "health.grpc.pb.h"
@@ -26,12 +25,15 @@
 #include "server/calibration.h"
 #include "server/image_store.h"
 #include "server/server_start.h"
+#include "server/test_raw_call.h"
 #include "server/test_util.h"
 
 namespace image_server {
 namespace {
 
 namespace fs = std::filesystem;
+using ::image_server::testing::RawCall;
+using ::image_server::testing::RawResult;
 using ::image_server::testing::TestLoadOptions;
 using ::image_service::ImageService;
 using ::image_service::ListImagesRequest;
@@ -458,61 +460,6 @@ TEST_F(ImageServiceTest, HealthReportsServing) {
     EXPECT_EQ(response.status(),
               grpc::health::v1::HealthCheckResponse::SERVING);
   }
-}
-
-// Waits for the next event on `queue`, which must be `tag`'s; its ok flag.
-bool Await(grpc::CompletionQueue& queue, void* tag) {
-  void* got = nullptr;
-  bool ok = false;
-  EXPECT_TRUE(queue.Next(&got, &ok));
-  EXPECT_EQ(got, tag);
-  return ok;
-}
-
-struct RawResult {
-  grpc::Status status;
-  std::vector<std::string> replies;
-};
-
-// One call of `method` that sends `request` as raw bytes, through the public
-// generic stub, and collects every reply's bytes.
-RawResult RawCall(const std::shared_ptr<grpc::Channel>& channel,
-                  const std::string& method, const std::string& request) {
-  grpc::GenericStub stub(channel);
-  grpc::CompletionQueue queue;
-  grpc::ClientContext context;
-  void* const tag = &context;
-  std::unique_ptr<grpc::GenericClientAsyncReaderWriter> call =
-      stub.PrepareCall(&context, method, &queue);
-  call->StartCall(tag);
-  RawResult result;
-  if (Await(queue, tag)) {
-    const grpc::Slice request_slice(request);
-    call->Write(grpc::ByteBuffer(&request_slice, 1),
-                grpc::WriteOptions().set_last_message(), tag);
-    Await(queue, tag);
-    grpc::ByteBuffer reply;
-    call->Read(&reply, tag);
-    while (Await(queue, tag)) {
-      std::vector<grpc::Slice> slices;
-      EXPECT_TRUE(reply.Dump(&slices).ok());
-      std::string bytes;
-      for (const grpc::Slice& slice : slices) {
-        bytes.append(reinterpret_cast<const char*>(slice.begin()),
-                     slice.size());
-      }
-      result.replies.push_back(std::move(bytes));
-      call->Read(&reply, tag);
-    }
-  }
-  call->Finish(&result.status, tag);
-  EXPECT_TRUE(Await(queue, tag));
-  queue.Shutdown();
-  void* ignored_tag;
-  bool ignored_ok;
-  while (queue.Next(&ignored_tag, &ignored_ok)) {
-  }
-  return result;
 }
 
 // The reflection messages are copies under another package

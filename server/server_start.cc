@@ -118,6 +118,9 @@ absl::StatusOr<StartedServer> StartServer(const ServerConfig& config,
                              kMaxStreamsPerConnection);
   builder.RegisterService(service);
   builder.RegisterService(started.health.get());
+  for (grpc::Service* more : config.more_services) {
+    builder.RegisterService(more);
+  }
   builder.SetMaxReceiveMessageSize(config.max_request_bytes);
   if (config.max_threads > 0) {
     grpc::ResourceQuota quota("image_server");

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "common/grpc_args.h"
@@ -35,6 +36,9 @@ struct ServerConfig {
   std::vector<image_common::GrpcArg> grpc_args;
   // TLS (common/tls_credentials.h); null listens in plaintext.
   std::shared_ptr<grpc::ServerCredentials> credentials;
+  // Served beside the main service and health (e.g. ServerStats), listed by
+  // reflection like them; each must outlive the server.
+  std::vector<grpc::Service*> more_services;
 };
 
 struct StartedServer {
