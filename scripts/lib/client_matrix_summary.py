@@ -172,6 +172,8 @@ def pair(a, b, fmt):
 
 
 def _effect_text(entry):
+    if entry["stack"] == BENCH:
+        return "its own, fixed (see Settings)"
     if not entry["settings_verdict"]:
         return f"{entry['best_settings']} only"
     c = entry["settings_changes"]
@@ -260,8 +262,8 @@ def scenarios_table(matrix):
     for r in matrix.get("rows", []):
         if r["server"] != PRODUCT or best.get(r["stack"]) != r["settings"]:
             continue
-        what = ("ListImages" if r["scenario"] == "list"
-                else f"{r['images_per_stream']} images")
+        n = r["images_per_stream"]
+        what = "ListImages" if r["scenario"] == "list" else f"{n} image{'' if n == 1 else 's'}"
         rows.append((stack_order(best).index(r["stack"]), r["scenario"], r["concurrency"],
                      r["images_per_stream"],
                      [r["stack"], r["settings"], what, str(r["concurrency"]),

@@ -6,7 +6,8 @@
 1. The join, the medians, the bench's conversion and the summary, on small
    synthetic inputs made here (result documents, a stream log) and on
    testdata/clients/bench.* (one real image_bench run over the quick
-   scenarios: its gbench JSON, --histogram_out file and row times).
+   scenarios: its gbench JSON, --histogram_out file and row times); what
+   scripts/plot draws from a client-matrix folder.
 2. scripts/clients over fake stacks (testdata/clients/fake_client.py: one
    that runs, one unavailable, one that crashes): exit status, summary and
    matrix.json.
@@ -334,6 +335,57 @@ class SummaryTest(unittest.TestCase):
         self.assertIn("calls: client 2, server 1", text)
         self.assertIn("`grpc-go/1.33.3`", text)
         self.assertIn("`window=4194304`", text)
+
+
+def load_plot_module():
+    """scripts/plot as a module (a command, so it has no .py suffix)."""
+    import importlib.machinery
+    import importlib.util
+    loader = importlib.machinery.SourceFileLoader("plot", os.path.join(REPO, "scripts", "plot"))
+    module = importlib.util.module_from_spec(importlib.util.spec_from_loader("plot", loader))
+    loader.exec_module(module)
+    return module
+
+
+class PlotSelectionTest(unittest.TestCase):
+    """What scripts/plot draws from a client-matrix folder: one line per
+    stack, at its better settings, against image_server."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.plot = load_plot_module()
+        cls.matrix = synthetic_matrix()
+        # A stream length that ran at one concurrency only has no curve.
+        cls.matrix["rows"].append(row("go-grpc", "recommended", "image_server", "stream", 1,
+                                      10, 5e8))
+
+    def test_series_per_stack_at_its_best_settings(self):
+        series = dict(self.plot.client_series(self.matrix, 1, "bytes_per_s", scale=1e9))
+        self.assertEqual(list(series), ["image-bench (recommended)", "node-grpc-js (default)",
+                                        "go-grpc (recommended)"])
+        self.assertEqual(series["go-grpc (recommended)"], [(10, 0.5), (100, 1.0)])
+
+    def test_concurrency_panels_need_two_concurrencies(self):
+        panels = self.plot.client_concurrency_panels(self.matrix)
+        self.assertEqual([n for n, _ in panels], [100])
+        lines = dict(panels[0][1])
+        self.assertEqual(lines["go-grpc (recommended)"], [(1, 1.0), (8, 2.0)])
+
+    def test_a_matrix_folder_gives_the_three_pictures(self):
+        tmp = tempfile.mkdtemp(prefix="clients_test.")
+        self.addCleanup(shutil.rmtree, tmp)
+        with open(os.path.join(tmp, "matrix.json"), "w") as f:
+            json.dump(self.matrix, f)
+        done = subprocess.run([os.path.join(REPO, "scripts", "plot"), tmp],
+                              capture_output=True, text=True, timeout=300)
+        self.assertEqual(done.returncode, 0, done.stderr)
+        self.assertEqual(sorted(os.listdir(os.path.join(tmp, "plots"))),
+                         ["clients_fps_vs_images.png", "clients_throughput_vs_concurrency.png",
+                          "clients_time_vs_images.png"])
+        done = subprocess.run([os.path.join(REPO, "scripts", "plot"), tmp, tmp],
+                              capture_output=True, text=True, timeout=300)
+        self.assertEqual(done.returncode, 1)
+        self.assertIn("plotted on its own", done.stderr)
 
 
 def make_fake_clients(root, modes):
