@@ -388,10 +388,12 @@ class PlotSelectionTest(unittest.TestCase):
         self.assertIn("plotted on its own", done.stderr)
 
 
-def make_fake_clients(root, modes):
+def make_fake_clients(root, modes, with_setup=()):
     for stack, mode in modes.items():
         os.makedirs(os.path.join(root, stack))
         os.symlink(FAKE, os.path.join(root, stack, "run"))
+        if stack in with_setup:
+            os.symlink(FAKE, os.path.join(root, stack, "setup"))
         with open(os.path.join(root, stack, "mode"), "w") as f:
             f.write(mode + "\n")
 
@@ -415,9 +417,10 @@ class OrchestrationTest(unittest.TestCase):
     def test_fake_stacks(self):
         fakes = os.path.join(self.tmp, "clients")
         make_fake_clients(fakes, {"go-grpc": "ok", "ruby-grpc": "unavailable",
-                                  "java-grpc": "crash", "node-grpc-js": "errors"})
+                                  "java-grpc": "crash", "node-grpc-js": "errors"},
+                          with_setup=("go-grpc", "ruby-grpc"))
         out = os.path.join(self.tmp, "out")
-        done = run_clients(f"--clients_dir={fakes}", "--quick", "--no-build", "--no-setup",
+        done = run_clients(f"--clients_dir={fakes}", "--quick", "--no-build",
                            "--min_time_s=0.02", "--seed=5", f"--out={out}")
         # The crashing stack and the failed calls are failures; the
         # unavailable stack is not.
@@ -432,8 +435,13 @@ class OrchestrationTest(unittest.TestCase):
             matrix = json.load(f)
         self.assertEqual(matrix["seed"], 5)
         self.assertEqual(matrix["available"], ["node-grpc-js", "go-grpc", "java-grpc"])
-        self.assertEqual(matrix["unavailable"],
-                         [{"stack": "ruby-grpc", "reason": "ruby-grpc is a fake that says so"}])
+        # Each setup's lines are shown; a failed one is said beside the reason.
+        self.assertIn("clients: setup go-grpc: fake setup: step 2", done.stderr)
+        with open(os.path.join(out, "setup", "go-grpc.log")) as f:
+            self.assertEqual(f.read(), "fake setup: step 1\nfake setup: step 2\n")
+        self.assertEqual(matrix["unavailable"], [{
+            "stack": "ruby-grpc", "reason": "ruby-grpc is a fake that says so "
+            "(setup: setup exited 1: fake setup: no such package)"}])
         self.assertEqual(len(matrix["runs"]), 14)
         outcomes = {(r["stack"], r["ok"]) for r in matrix["runs"]}
         self.assertEqual(outcomes, {("go-grpc", True), ("java-grpc", False),
@@ -446,7 +454,7 @@ class OrchestrationTest(unittest.TestCase):
         with open(os.path.join(out, "summary.md")) as f:
             summary = f.read()
         self.assertIn("| go-grpc |", summary)
-        self.assertIn("| ruby-grpc | ruby-grpc is a fake that says so |", summary)
+        self.assertIn("| ruby-grpc | ruby-grpc is a fake that says so (setup: ", summary)
         self.assertIn("java-grpc default", summary)
         self.assertEqual(sorted(os.listdir(os.path.join(out, "plots"))),
                          ["clients_fps_vs_images.png", "clients_throughput_vs_concurrency.png",

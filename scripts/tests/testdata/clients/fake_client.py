@@ -10,6 +10,9 @@ says how it behaves:
   unavailable  --check exits 3 with "unavailable: <why>"
   crash        exits 2 without writing anything
   errors       writes the file with failed calls counted
+
+Started as `setup` (a symlink of that name), it prints two steps and exits 0,
+or 1 after its first step when the mode is `unavailable`.
 """
 import argparse
 import json
@@ -47,6 +50,13 @@ def main():
             mode = f.read().strip()
     except OSError:
         mode = "ok"
+    if os.path.basename(sys.argv[0]) == "setup":
+        print("fake setup: step 1", flush=True)
+        if mode == "unavailable":
+            print("fake setup: no such package", flush=True)
+            return 1
+        print("fake setup: step 2")
+        return 0
     parser = argparse.ArgumentParser()
     parser.add_argument("--check", action="store_true")
     parser.add_argument("--target", default="127.0.0.1:50051")
