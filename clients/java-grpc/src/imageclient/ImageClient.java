@@ -58,24 +58,67 @@ public final class ImageClient {
   }
 
   /**
-   * Loads what a run needs (the generated stub, gRPC's Netty transport and
-   * its HTTP/2 handler, which is otherwise first loaded when a call
-   * connects), so that a jar missing from the classpath shows here.
+   * A class from each jar a call needs: grpc-java runs some of its call path
+   * on an executor that logs a missing class and leaves the call waiting, so
+   * the classes are loaded here first.
+   */
+  private static final String[] NEEDED_CLASSES = {
+    "io.grpc.Channel", "io.grpc.Context", "io.grpc.internal.ClientCallImpl",
+    "io.grpc.netty.NettyClientHandler", "io.grpc.protobuf.ProtoUtils",
+    "io.grpc.protobuf.lite.ProtoLiteUtils", "io.grpc.stub.ClientCalls",
+    "com.google.protobuf.Message", "com.google.common.base.Supplier", "io.perfmark.PerfMark",
+    "com.google.gson.JsonElement", "io.netty.buffer.ByteBufAllocator",
+    "io.netty.handler.codec.Headers", "io.netty.handler.codec.http.HttpResponseStatus",
+    "io.netty.handler.codec.http2.Http2ConnectionHandler", "io.netty.util.AsciiString",
+    "io.netty.handler.logging.LogLevel", "io.netty.resolver.AddressResolverGroup",
+    "io.netty.channel.socket.nio.NioSocketChannel",
+  };
+
+  /**
+   * Loads {@link #NEEDED_CLASSES}, then makes one call to a closed port
+   * (127.0.0.1:1), which runs the client side of a real call up to the
+   * refused connection, so that a class missing from the classpath shows
+   * here rather than mid-run.
    */
   private static int check() {
+    ManagedChannel channel = null;
     try {
-      Class.forName("io.grpc.netty.NettyClientHandler", true, ImageClient.class.getClassLoader());
-      ManagedChannel channel = new ChannelSettings("127.0.0.1:1", "recommended").open();
-      ImageServiceGrpc.newBlockingStub(channel);
-      channel.shutdownNow();
-      new GsonBuilder().create();
+      for (String name : NEEDED_CLASSES) {
+        Class.forName(name, true, ImageClient.class.getClassLoader());
+      }
+      channel = new ChannelSettings("127.0.0.1:1", "recommended").open();
+      ImageServiceGrpc.newBlockingStub(channel)
+          .withDeadlineAfter(10, TimeUnit.SECONDS)
+          .listImages(ListImagesRequest.getDefaultInstance());
+    } catch (StatusRuntimeException e) {
+      Throwable missing = linkageCause(e);
+      if (missing != null) {
+        return unavailable(missing);
+      }
     } catch (ClassNotFoundException | LinkageError e) {
-      System.out.println("unavailable: Java class not found at run time: " + e.getMessage()
-          + " (a jar of the classpath from clients/java-grpc/setup is missing)");
-      return UNAVAILABLE;
+      return unavailable(e);
+    } finally {
+      if (channel != null) {
+        channel.shutdownNow();
+      }
     }
     System.out.println("ok: " + library() + ", " + runtime());
     return 0;
+  }
+
+  private static Throwable linkageCause(Throwable e) {
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      if (cause instanceof LinkageError || cause instanceof ClassNotFoundException) {
+        return cause;
+      }
+    }
+    return null;
+  }
+
+  private static int unavailable(Throwable missing) {
+    System.out.println("unavailable: Java class not found at run time: " + missing.getMessage()
+        + " (a jar of the classpath from clients/java-grpc/setup is missing)");
+    return UNAVAILABLE;
   }
 
   private static int run(ClientOptions options) throws FatalError {
@@ -201,6 +244,8 @@ public final class ImageClient {
 
   /** A reason to stop the whole run, said in one line. */
   static final class FatalError extends Exception {
+    private static final long serialVersionUID = 1L;
+
     FatalError(String message) {
       super(message);
     }
