@@ -296,6 +296,8 @@ def _join_section(matrix):
              + (f" ({check['bad_lines']} lines that are not records)" if check.get("bad_lines")
                 else "") + f"; {check.get('scenarios', 0)} scenarios of runs against "
              "image_server joined."]
+    if check.get("server_says"):
+        lines.append(f"The server: `{check['server_says']}`.")
     mismatches = check.get("mismatches", [])
     if not mismatches:
         lines.append("Every scenario's calls (and for streams, images and bytes) match the "

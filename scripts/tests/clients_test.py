@@ -486,6 +486,7 @@ class EndToEndTest(unittest.TestCase):
         if matrix["join"]["stream_log"]:
             self.assertGreater(matrix["join"]["scenarios"], 0)
             self.assertEqual(matrix["join"]["mismatches"], [])
+            self.assertRegex(matrix["join"]["server_says"], r"records written, 0 dropped")
             for stack in ran:
                 self.assertTrue(matrix["stacks"][stack]["user_agents"], stack)
                 streams = [r for r in matrix["rows"] if r["stack"] == stack
