@@ -14,7 +14,7 @@ import (
 
 // callTimeout bounds every call, so that a server that stops sending turns
 // into a counted DEADLINE_EXCEEDED error rather than a client that never ends.
-const callTimeout = 120 * time.Second
+const callTimeout = 300 * time.Second
 
 // CallResult is what one call did, as the scenario counts it.
 type CallResult struct {

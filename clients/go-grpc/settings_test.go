@@ -16,13 +16,14 @@ func TestDefaultSettingsRaiseOnlyTheReceiveLimit(t *testing.T) {
 	}
 }
 
-func TestRecommendedSettingsKeepTheReceiveLimit(t *testing.T) {
+func TestRecommendedSettingsAddOnlyTheCollectorTarget(t *testing.T) {
 	s, err := SettingsNamed("recommended")
-	if err != nil || s["grpc.MaxCallRecvMsgSize"] != 64<<20 {
-		t.Errorf("recommended settings %v (%v) lost the receive limit", s, err)
+	want := Settings{"grpc.MaxCallRecvMsgSize": 64 << 20, "runtime/debug.SetGCPercent": 400}
+	if err != nil || !reflect.DeepEqual(s, want) {
+		t.Errorf("recommended settings %v (%v), want %v", s, err, want)
 	}
-	if len(s.DialOptions()) != len(s) {
-		t.Errorf("%d dial options for %d settings", len(s.DialOptions()), len(s))
+	if n := len(s.DialOptions()); n != 1 {
+		t.Errorf("%d dial options, want 1 (the GC target is not one)", n)
 	}
 }
 
@@ -39,6 +40,9 @@ func TestOverrideSetsAndRemovesOneOption(t *testing.T) {
 	}
 	if err := s.Override("grpc.WithReadBufferSize=default"); err != nil || len(s) != 1 {
 		t.Errorf("after removal %v (%v)", s, err)
+	}
+	if err := s.Override("runtime/debug.SetGCPercent=400"); err != nil || s[gcPercent] != 400 {
+		t.Errorf("after GC override %v (%v)", s, err)
 	}
 	for _, bad := range []string{"grpc.Nothing=1", "grpc.WithReadBufferSize", "grpc.WithReadBufferSize=-1",
 		"grpc.WithReadBufferSize=1k"} {
