@@ -1,5 +1,6 @@
 #include "common/one_line.h"
 
+#include <algorithm>
 #include <cstdint>
 
 #include "absl/strings/str_cat.h"
@@ -41,6 +42,13 @@ void AppendEscaped(absl::string_view text, size_t max_bytes, bool quoted,
 }  // namespace
 
 std::string OneLine(absl::string_view text, size_t max_bytes) {
+  // Most text (peers, user-agents, status messages) is short printable
+  // ASCII, which comes out unchanged: the byte-by-byte pass is for the rest.
+  if (text.size() <= max_bytes &&
+      std::all_of(text.begin(), text.end(),
+                  [](char c) { return c >= 0x20 && c < 0x7F; })) {
+    return std::string(text);
+  }
   std::string line;
   AppendEscaped(text, max_bytes, /*quoted=*/false, &line);
   return line;

@@ -32,12 +32,12 @@ class CallRecorder {
   void AfterWrite(Clock::time_point began, bool written, int64_t bytes);
 
   // Records the call and returns `status` unchanged, for the handler to
-  // return. The record's status is what the client saw: CANCELLED when the
-  // call was cancelled, even if the handler had already sent everything and
-  // returned OK (unless gRPC had not yet processed the cancel), and
-  // DEADLINE_EXCEEDED when it was cancelled at, or less than 100 ms before,
-  // the server's view of its deadline (the client's cancel arrives before
-  // the server's own deadline, which counts from the request's arrival).
+  // return. A CANCELLED status (a Write failed: the call was cancelled) is
+  // recorded as DEADLINE_EXCEEDED when the server's view of the deadline
+  // had passed, or was less than 100 ms away (the client's cancel at its
+  // deadline arrives before the server's own deadline, which counts from
+  // the request's arrival). A cancel after the last Write is not seen: the
+  // record then says OK (see call_recorder.cc).
   grpc::Status Finish(grpc::ServerContext* context, grpc::Status status);
 
  private:

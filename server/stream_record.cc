@@ -8,19 +8,28 @@ namespace image_server {
 namespace {
 
 // The fields were made one line by OneLine, so only the quote and the
-// backslash (and, defensively, any control byte left) need escaping.
+// backslash (and, defensively, any control byte left) need escaping; runs
+// without them are appended whole.
+bool NeedsEscape(char c) {
+  return c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20;
+}
+
 void AppendJsonString(absl::string_view text, std::string* out) {
   out->push_back('"');
-  for (const char c : text) {
-    if (c == '"' || c == '\\') {
+  size_t run = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (!NeedsEscape(text[i])) continue;
+    out->append(text.data() + run, i - run);
+    if (text[i] == '"' || text[i] == '\\') {
       out->push_back('\\');
-      out->push_back(c);
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      absl::StrAppendFormat(out, "\\u%04x", static_cast<unsigned char>(c));
+      out->push_back(text[i]);
     } else {
-      out->push_back(c);
+      absl::StrAppendFormat(out, "\\u%04x",
+                            static_cast<unsigned char>(text[i]));
     }
+    run = i + 1;
   }
+  out->append(text.data() + run, text.size() - run);
   out->push_back('"');
 }
 

@@ -56,6 +56,16 @@ TEST(StreamRecordTest, QuotesAndBackslashesAreEscaped) {
   EXPECT_EQ(line.find('\n'), std::string::npos);
 }
 
+TEST(StreamRecordTest, AControlByteLeftInAFieldIsAJsonEscape) {
+  StreamRecord record = Example();
+  record.peer = std::string(
+      "a\x01"
+      "b",
+      3);
+  EXPECT_THAT(StreamRecordJson(record),
+              ::testing::HasSubstr("\"peer\": \"a\\u0001b\""));
+}
+
 TEST(StreamRecordTest, BlockedShareOfAZeroDurationIsZero) {
   StreamRecord record;
   record.write_blocked_us = 5;
