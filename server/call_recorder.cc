@@ -1,5 +1,6 @@
 #include "server/call_recorder.h"
 
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <utility>
@@ -64,6 +65,8 @@ CallRecorder::CallRecorder(const char* rpc,
                            const std::vector<StreamRecordSink*>& sinks)
     : rpc_(rpc), sinks_(sinks), on_(!sinks.empty()) {
   if (!on_) return;
+  thread_start_ = CurrentThreadTimes();
+  process_cpu_start_ns_ = ProcessCpuNanos();
   start_ = Clock::now();
   start_unix_us_ = absl::GetCurrentTimeNanos() / 1000;
 }
@@ -78,7 +81,7 @@ CallRecorder::Clock::time_point CallRecorder::BeforeWrite() {
 void CallRecorder::AfterWrite(Clock::time_point began, bool written,
                               int64_t bytes) {
   if (!on_) return;
-  write_blocked_ += Clock::now() - began;
+  write_ += Clock::now() - began;
   if (written) {
     ++images_;
     bytes_ += bytes;
@@ -91,6 +94,8 @@ grpc::Status CallRecorder::Finish(grpc::ServerContext* context,
   auto record = std::make_shared<StreamRecord>();
   record->rpc = rpc_;
   record->duration_us = Micros(Clock::now() - start_);
+  const std::optional<ThreadTimes> thread_end = CurrentThreadTimes();
+  record->server_cpu_us = (ProcessCpuNanos() - process_cpu_start_ns_) / 1000;
   record->start_unix_us = start_unix_us_;
   record->end_unix_us = start_unix_us_ + record->duration_us;
   record->peer = image_common::OneLine(context->peer(), kMaxPeerBytes);
@@ -100,7 +105,18 @@ grpc::Status CallRecorder::Finish(grpc::ServerContext* context,
   if (first_image_ != Clock::duration::min()) {
     record->first_image_us = Micros(first_image_);
   }
-  record->write_blocked_us = Micros(write_blocked_);
+  record->write_us = Micros(write_);
+  record->write_blocked_us = record->write_us;
+  if (thread_start_ && thread_end) {
+    record->handler_cpu_us =
+        (thread_end->on_cpu_ns - thread_start_->on_cpu_ns) / 1000;
+    record->handler_queued_us =
+        (thread_end->queued_ns - thread_start_->queued_ns) / 1000;
+    // The handler sleeps nowhere but in Write (its images are in memory).
+    const int64_t slept = record->duration_us - record->handler_cpu_us -
+                          record->handler_queued_us;
+    record->write_blocked_us = std::clamp<int64_t>(slept, 0, record->write_us);
+  }
   const grpc::Status seen = AsTheClientSawIt(*context, status);
   record->status = absl::StatusCodeToString(
       static_cast<absl::StatusCode>(seen.error_code()));

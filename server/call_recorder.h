@@ -6,11 +6,13 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "grpcpp/server_context.h"
 #include "grpcpp/support/status.h"
 #include "server/stream_record.h"
+#include "server/thread_times.h"
 
 namespace image_server {
 
@@ -47,7 +49,9 @@ class CallRecorder {
   Clock::time_point start_;
   int64_t start_unix_us_ = 0;
   Clock::duration first_image_ = Clock::duration::min();
-  Clock::duration write_blocked_ = Clock::duration::zero();
+  Clock::duration write_ = Clock::duration::zero();
+  std::optional<ThreadTimes> thread_start_;
+  int64_t process_cpu_start_ns_ = 0;
   int64_t images_ = 0;
   int64_t bytes_ = 0;
 };

@@ -189,6 +189,48 @@ image_service::GetStreamsResponse GetStreams(const std::string& address) {
   return response;
 }
 
+// The largest default image, 24 times: HTTP/2 windows and socket buffers
+// hold a few MB, so smaller ones would never make the server wait.
+image_service::StreamImagesRequest LargestImageTimes24() {
+  image_service::StreamImagesRequest request;
+  for (int i = 0; i < 24; ++i) {
+    request.add_image_names("glacier_hq_3840x2160.jpg");
+  }
+  return request;
+}
+
+// Only a server in a process of its own says how busy it was: in process,
+// the client's gRPC threads would count too.
+TEST(StreamLogEndToEndTest, ASlowReaderLeavesTheServerIdleAndBlocked) {
+  ServerProcess server(SERVER_BINARY, {"--images_dir=" IMAGES_DIR});
+  const std::optional<std::string> address = server.WaitForAddress();
+  ASSERT_TRUE(address.has_value()) << server.process().err();
+  auto stub = ImageStub(*address);
+  {
+    grpc::ClientContext context;
+    auto reader = stub->StreamImages(&context, LargestImageTimes24());
+    image_service::StreamImagesResponse message;
+    int received = 0;
+    while (reader->Read(&message)) {
+      ++received;
+      absl::SleepFor(absl::Milliseconds(50));
+    }
+    ASSERT_TRUE(reader->Finish().ok());
+    ASSERT_EQ(received, 24);
+  }
+  const image_service::GetStreamsResponse stats = GetStreams(*address);
+  ASSERT_EQ(stats.records_size(), 1);
+  const image_service::StreamRecord& slow = stats.records(0);
+  EXPECT_EQ(slow.images(), 24);
+  EXPECT_GT(slow.blocked_share(), 0.8);
+  EXPECT_LE(slow.write_blocked_us(), slow.write_us());
+  // About 113 MB sent over at least 1.2 s: a small part of one core.
+  EXPECT_LT(slow.server_cpu_us(), slow.duration_us() / 4)
+      << "server CPU " << slow.server_cpu_us() << " us of "
+      << slow.duration_us();
+  Stop(server);
+}
+
 TEST(StreamLogEndToEndTest, AFullDiskKeepsServingAndCountsTheDroppedRecords) {
   ServerProcess server(SERVER_BINARY,
                        {"--images_dir=" IMAGES_DIR, "--stream_log=/dev/full"});

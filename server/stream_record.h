@@ -38,11 +38,30 @@ struct StreamRecord {
   // From the start to the moment the first image was handed to Write (just
   // before that Write), or -1 when no image was.
   int64_t first_image_us = -1;
-  // The total time spent inside Write calls: gRPC holds the handler there
-  // until the transport takes the message, which waits on the client's
-  // flow-control window. Time the client (or the network) was not taking
-  // bytes as fast as the server could send them.
+  // The total time spent inside Write calls. Write holds the handler until
+  // the transport has taken the message, so this includes the server's own
+  // work of sending it (framing, the socket writes its thread makes) as well
+  // as any waiting: with a fast client it is nearly the whole call too.
+  int64_t write_us = 0;
+  // The part of write_us the handler's thread slept: waiting for the
+  // transport to take the message, which waits on the client's flow-control
+  // window, or (with several streams on one connection) for another stream's
+  // thread to finish writing. It is the call's wall time less the thread's
+  // time on a CPU and queued for one (thread_times.h), at most write_us;
+  // write_us itself where the kernel keeps no scheduler statistics. Time the
+  // client (or the network) was not taking bytes as fast as the server could
+  // send them.
   int64_t write_blocked_us = 0;
+  // The handler thread's time on a CPU, and runnable but waiting for one,
+  // during the call; -1 where the kernel does not say.
+  int64_t handler_cpu_us = -1;
+  int64_t handler_queued_us = -1;
+  // CPU time of the whole server process during the call: the handler and
+  // gRPC's threads that do the sending, and whatever other calls ran at the
+  // same time. For a call that ran alone, server_cpu_us / duration_us is how
+  // busy the server was: a server-bound stream keeps it busy, a client-bound
+  // one leaves it idle most of the time.
+  int64_t server_cpu_us = 0;
   // The status the call ended with: its code's name ("OK", "CANCELLED",
   // ...) and its message, one line and bounded.
   std::string status = "OK";

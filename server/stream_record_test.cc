@@ -17,7 +17,11 @@ StreamRecord Example() {
   record.bytes = 58000000;
   record.duration_us = 90333;
   record.first_image_us = 412;
+  record.write_us = 88000;
   record.write_blocked_us = 81000;
+  record.handler_cpu_us = 4000;
+  record.handler_queued_us = 5000;
+  record.server_cpu_us = 30000;
   return record;
 }
 
@@ -28,7 +32,9 @@ TEST(StreamRecordTest, JsonLineIsTheContractsExample) {
             "\"ipv4:127.0.0.1:40112\", \"user_agent\": \"grpc-python/1.51.1 "
             "grpc-c/29.0.0 (linux; chttp2)\", \"images\": 100, \"bytes\": "
             "58000000, \"duration_us\": 90333, \"first_image_us\": 412, "
-            "\"write_blocked_us\": 81000, \"blocked_share\": 0.8967, "
+            "\"write_us\": 88000, \"write_blocked_us\": 81000, "
+            "\"blocked_share\": 0.8967, \"handler_cpu_us\": 4000, "
+            "\"handler_queued_us\": 5000, \"server_cpu_us\": 30000, "
             "\"status\": \"OK\", \"message\": \"\"}");
 }
 
