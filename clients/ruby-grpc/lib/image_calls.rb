@@ -42,11 +42,14 @@ module PeerClient
       problem = nil
       begin
         @stub.stream_images(request).each do |response|
-          image = response.image
           first_image ||= @clock.nanos
-          problem ||= check_image(image, images, expected)
+          image = response.image
+          # Each read of a bytes field copies it into a new String
+          # (google-protobuf 3.21), so content is read once.
+          size = image.content.bytesize
+          problem ||= check_image(image, size, images, expected)
           images += 1
-          bytes += image.content.bytesize
+          bytes += size
         end
         if problem.nil? && images < expected.size
           problem = "the stream ended after #{images} of #{expected.size} images"
@@ -62,7 +65,7 @@ module PeerClient
 
     private
 
-    def check_image(image, index, expected)
+    def check_image(image, size, index, expected)
       return "more images than the #{expected.size} requested" if index >= expected.size
 
       want = expected[index]
@@ -70,7 +73,6 @@ module PeerClient
         return "image #{index} is '#{ClientOptions.shorten(image.name)}', " \
                "not the requested '#{ClientOptions.shorten(want)}'"
       end
-      size = image.content.bytesize
       return nil if size == image.size_in_bytes
 
       "image '#{ClientOptions.shorten(want)}' has #{size} content bytes, " \
