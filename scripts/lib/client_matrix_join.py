@@ -9,6 +9,15 @@ Clients run one at a time, so the server's records whose start falls inside
 a scenario's [started_unix_s, ended_unix_s] are that scenario's calls. Counts
 are compared exactly: calls, and for streams images and bytes; any difference
 is a mismatch, reported, never corrected.
+
+How busy the server was is server_cpu_us / duration_us, summed over the
+scenario's records, for stream scenarios with one call in flight only: each
+record's server_cpu_us is the whole process's CPU during that call, so
+overlapping calls count the same CPU several times, and the records hold no
+clock to undo that with. ListImages calls are left out: they last a few
+hundred microseconds, and the process clock takes in other threads' CPU
+time late (when they are switched out, or at a tick), so calls that short
+read far above what two cores can give.
 """
 import bisect
 import json
@@ -61,6 +70,15 @@ def _count(record, key):
     return value if isinstance(value, (int, float)) and not isinstance(value, bool) else 0
 
 
+def _total_or_none(records, key):
+    """The sum of a field over records, or None when any record lacks it (an
+    older server's): unknown is not 0."""
+    values = [r.get(key) for r in records]
+    if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
+        return None
+    return sum(values)
+
+
 def reported_connection(records, result):
     """The records of the one run gbench reported, out of a window that also
     holds the runs gbench made while sizing it (and, since the row is read a
@@ -86,7 +104,12 @@ def reported_connection(records, result):
 def join_result(result, log):
     """What the server recorded of one scenario of a client's result:
     {"server_calls", "server_images", "server_bytes", "server_not_ok",
-     "write_blocked_us", "duration_us", "blocked_share", "mismatches"}."""
+     "write_blocked_us", "duration_us", "blocked_share", "server_cpu_us",
+     "server_busy", "mismatches"}.
+
+    blocked_share (streams) is the share of the calls' time the handler slept
+    in Write; server_busy (streams, one call in flight) the server process's
+    CPU time over the calls' time. Either is None where it cannot be told."""
     window = result.get("records_window_unix_s") or (result["started_unix_s"],
                                                      result["ended_unix_s"])
     mine = [r for r in log.between(*window) if r.get("rpc") == result["rpc"]]
@@ -96,6 +119,8 @@ def join_result(result, log):
     sent = sum(_count(r, "bytes") for r in mine)
     blocked = sum(_count(r, "write_blocked_us") for r in mine)
     duration = sum(_count(r, "duration_us") for r in mine)
+    server_cpu = _total_or_none(mine, "server_cpu_us") if mine else None
+    alone = result["scenario"] == "stream" and result["concurrency"] == 1
     mismatches = []
     # A caller that makes calls of its own besides the scenario's says how many.
     compared = [("calls", result["calls"] + result.get("extra_server_calls", 0), len(mine))]
@@ -109,6 +134,9 @@ def join_result(result, log):
         "server_not_ok": sum(1 for r in mine if r.get("status", "OK") != "OK"),
         "write_blocked_us": blocked, "duration_us": duration,
         "blocked_share": blocked / duration if result["scenario"] == "stream" and duration
+        else None,
+        "server_cpu_us": server_cpu,
+        "server_busy": server_cpu / duration if alone and server_cpu is not None and duration
         else None,
         "mismatches": mismatches,
     }
@@ -139,8 +167,9 @@ def _median(values):
 
 def median_rows(runs):
     """One row per (stack, settings, server, scenario): medians over the
-    repetitions of its rates, of its per-run latency percentiles and of the
-    server's blocked share; sums of calls and errors.
+    repetitions of its rates, of its per-run latency percentiles, of the
+    handler's blocked share and of the server's busy share; sums of calls and
+    errors.
 
     runs: [(meta with stack/settings/server, result document, joins or None)]."""
     pooled = {}
@@ -165,6 +194,7 @@ def median_rows(runs):
             "first_image_p50_us": _median([(r.get("first_image_us") or {}).get("p50")
                                            for r in results]),
             "blocked_share": _median([j["blocked_share"] for j in joins]),
+            "server_busy": _median([j.get("server_busy") for j in joins]),
             "joined": len(joins),
             "mismatches": sum(1 for j in joins if j["mismatches"]),
         })

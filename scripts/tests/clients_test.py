@@ -69,14 +69,20 @@ def document(stack, settings, results, notes=""):
 
 
 def record(rpc, start_s, images=0, image_bytes=1000, duration_us=1000, blocked_us=0,
-           agent="grpc-test/1.0"):
-    return {"rpc": rpc, "start_unix_us": int(start_s * 1e6),
+           cpu_us=100, agent="grpc-test/1.0"):
+    """A stream record as image_server writes it; cpu_us=None leaves out the
+    fields an older server did not write."""
+    fields = {"rpc": rpc, "start_unix_us": int(start_s * 1e6),
             "end_unix_us": int(start_s * 1e6) + duration_us, "peer": "ipv4:127.0.0.1:1",
             "user_agent": agent, "images": images, "bytes": images * image_bytes,
             "duration_us": duration_us, "first_image_us": 10,
             "write_blocked_us": blocked_us,
             "blocked_share": blocked_us / duration_us if duration_us else 0,
             "status": "OK", "message": ""}
+    if cpu_us is not None:
+        fields.update({"write_us": duration_us, "handler_cpu_us": cpu_us // 4,
+                       "handler_queued_us": 0, "server_cpu_us": cpu_us})
+    return fields
 
 
 class JoinTest(unittest.TestCase):
@@ -85,32 +91,61 @@ class JoinTest(unittest.TestCase):
         self.doc = document("go-grpc", "default", [
             result("list", 1, 0, T0, calls=3),
             result("stream", 1, 10, T0 + 2, calls=2),
+            result("stream", 8, 10, T0 + 4, calls=2),
         ])
         self.records = [
             record("ListImages", T0 - 0.2),  # the client's first ListImages: no scenario's
             record("ListImages", T0 + 0.1), record("ListImages", T0 + 0.2),
             record("ListImages", T0 + 0.3),
-            record("StreamImages", T0 + 2.1, images=10, duration_us=4000, blocked_us=1000),
+            record("StreamImages", T0 + 2.1, images=10, duration_us=4000, blocked_us=1000,
+                   cpu_us=2000),
             record("StreamImages", T0 + 2.5, images=10, duration_us=4000, blocked_us=3000,
-                   agent="grpc-test/1.0 other"),
+                   cpu_us=200, agent="grpc-test/1.0 other"),
+            record("StreamImages", T0 + 4.1, images=10, duration_us=4000, cpu_us=3000),
+            record("StreamImages", T0 + 4.2, images=10, duration_us=4000, cpu_us=3000),
             record("StreamImages", T0 + 9, images=10),  # another run's
         ]
 
     def test_records_in_each_window_match_the_client(self):
         log = matrix_join.StreamLog(self.records)
-        listed, streamed = matrix_join.join_run(self.doc, log)
+        listed, streamed, overlapping = matrix_join.join_run(self.doc, log)
         self.assertEqual(listed["server_calls"], 3)
         self.assertEqual(listed["mismatches"], [])
         self.assertIsNone(listed["blocked_share"])
         self.assertEqual((streamed["server_calls"], streamed["server_images"],
                           streamed["server_bytes"]), (2, 20, 20000))
         self.assertEqual(streamed["mismatches"], [])
+        self.assertEqual(overlapping["mismatches"], [])
         self.assertAlmostEqual(streamed["blocked_share"], 4000 / 8000)
+
+    def test_server_busy_of_calls_alone_on_the_server(self):
+        log = matrix_join.StreamLog(self.records)
+        listed, streamed, overlapping = matrix_join.join_run(self.doc, log)
+        self.assertAlmostEqual(streamed["server_busy"], 2200 / 8000)
+        self.assertEqual(streamed["server_cpu_us"], 2200)
+        self.assertEqual(listed["server_cpu_us"], 300)
+        self.assertIsNone(listed["server_busy"])  # calls too short to tell
+        # Overlapping calls each count the whole process's CPU: no busy share.
+        self.assertEqual(overlapping["server_cpu_us"], 6000)
+        self.assertIsNone(overlapping["server_busy"])
+
+    def test_an_older_servers_records_leave_busy_unknown_not_zero(self):
+        self.records[5] = record("StreamImages", T0 + 2.5, images=10, duration_us=4000,
+                                 cpu_us=None)
+        _, streamed, _ = matrix_join.join_run(self.doc, matrix_join.StreamLog(self.records))
+        self.assertEqual(streamed["mismatches"], [])
+        self.assertIsNone(streamed["server_cpu_us"])
+        self.assertIsNone(streamed["server_busy"])
+        self.assertIsNotNone(streamed["blocked_share"])
+        self.doc["results"][1]["calls"] = 0  # no records at all: unknown too
+        self.doc["results"][1]["images"] = self.doc["results"][1]["bytes"] = 0
+        empty = matrix_join.join_result(self.doc["results"][1], matrix_join.StreamLog([]))
+        self.assertIsNone(empty["server_busy"])
 
     def test_a_missing_record_is_a_mismatch(self):
         del self.records[5]
         log = matrix_join.StreamLog(self.records)
-        _, streamed = matrix_join.join_run(self.doc, log)
+        _, streamed, _ = matrix_join.join_run(self.doc, log)
         self.assertEqual(streamed["mismatches"],
                          ["calls: client 2, server 1", "images: client 20, server 10",
                           "bytes: client 20000, server 10000"])
@@ -160,7 +195,8 @@ class JoinTest(unittest.TestCase):
             doc = document("go-grpc", "default",
                            [result("stream", 8, 100, T0 + 10 * rep, calls=8, wall=wall,
                                    errors=1 if rep == 3 else 0)])
-            join = [{"blocked_share": 0.1 * rep, "mismatches": []}]
+            join = [{"blocked_share": 0.1 * rep, "server_busy": None if rep == 2 else rep,
+                     "mismatches": []}]
             runs.append(({"stack": "go-grpc", "settings": "default",
                           "server": "image_server"}, doc, join))
         rows = matrix_join.median_rows(runs)
@@ -171,6 +207,7 @@ class JoinTest(unittest.TestCase):
         self.assertEqual(row["calls"], 24)
         self.assertAlmostEqual(row["bytes_per_s"], 800 * 1000 / 2.0)
         self.assertAlmostEqual(row["blocked_share"], 0.2)
+        self.assertAlmostEqual(row["server_busy"], 2)  # of the repetitions that know it
 
 
 class BenchConversionTest(unittest.TestCase):
@@ -245,13 +282,13 @@ class BenchConversionTest(unittest.TestCase):
 
 
 def row(stack, settings, server, scenario, concurrency, n, bytes_per_s, p50=100.0,
-        blocked=None, errors=0):
+        blocked=None, busy=None, errors=0):
     return {"stack": stack, "settings": settings, "server": server, "scenario": scenario,
             "concurrency": concurrency, "images_per_stream": n, "repetitions": 1,
             "calls": 10, "errors": errors, "calls_per_s": 10.0,
             "images_per_s": bytes_per_s / 5e5 if n else 0, "bytes_per_s": bytes_per_s,
             "latency_p50_us": p50, "latency_p99_us": 2 * p50, "first_image_p50_us": None,
-            "blocked_share": blocked, "joined": 1, "mismatches": 0}
+            "blocked_share": blocked, "server_busy": busy, "joined": 1, "mismatches": 0}
 
 
 def synthetic_matrix():
@@ -260,6 +297,8 @@ def synthetic_matrix():
     figures = {"image-bench": (None, None, 2.0e9, 3.0e9),
                "go-grpc": (1.0e9, 1.0e9, 1.0e9, 2.0e9),
                "node-grpc-js": (0.5e9, 0.6e9, 0.5e9, 0.6e9)}
+    # The server's busy share on one stream of each stack, against image_server.
+    busy = {"image-bench": 0.5, "go-grpc": 0.45, "node-grpc-js": 0.05}
     for stack, (d1, d8, r1, r8) in figures.items():
         for settings, one, eight in (("default", d1, d8), ("recommended", r1, r8)):
             if one is None:
@@ -268,10 +307,12 @@ def synthetic_matrix():
                 if stack == "node-grpc-js" and server == "async_reference":
                     scale = 1 / 0.9  # image_server at 90 % of the reference
                 rows.append(row(stack, settings, server, "list", 1, 0, 0, p50=80.0))
+                mine = server == "image_server"
                 rows.append(row(stack, settings, server, "stream", 1, 100, one * scale,
-                                blocked=0.5 if server == "image_server" else None))
+                                blocked=0.5 if mine else None,
+                                busy=busy[stack] if mine else None))
                 rows.append(row(stack, settings, server, "stream", 8, 100, eight * scale,
-                                blocked=0.25 if server == "image_server" else None))
+                                blocked=0.25 if mine else None))
     matrix = {"rows": rows, "repetitions": 1, "quick": True, "seed": 7,
               "baselines": {"tcp_bulk_bytes_per_s": 4e9, "tcp_round_trip_us": 20.0,
                             "grpc_floor_us": 60.0},
@@ -317,13 +358,50 @@ class SummaryTest(unittest.TestCase):
         self.assertAlmostEqual(go["blocked_share_1"], 0.5)
         self.assertFalse(go["below_server_bar"])
         self.assertTrue(self.entries["node-grpc-js"]["below_server_bar"])
+        self.assertAlmostEqual(go["server_busy_1"], 0.45)
+
+    def test_limit(self):
+        # node leaves the server a tenth as busy as the bench does, at a
+        # quarter of its GB/s: the client. go keeps it nearly as busy.
+        self.assertEqual({s: e["limit"] for s, e in self.entries.items()},
+                         {"image-bench": "-", "go-grpc": "-", "node-grpc-js": "client"})
+
+    def test_limit_server_and_unknown(self):
+        for r in self.matrix["rows"]:
+            if r["stack"] == "node-grpc-js" and r["server"] == "image_server":
+                r["server_busy"] = None  # an older server: not told the client's
+            if (r["stack"], r["settings"], r["server"], r["concurrency"]) == (
+                    "go-grpc", "recommended", "async_reference", 8):
+                r["bytes_per_s"] /= 0.9
+        entries = {e["stack"]: e for e in matrix_summary.stack_summaries(self.matrix)}
+        self.assertEqual(entries["node-grpc-js"]["limit"], "server")
+        self.assertEqual(entries["go-grpc"]["limit"], "server")
+        for r in self.matrix["rows"]:
+            if r["stack"] == "image-bench":
+                r["server_busy"] = None
+        entries = {e["stack"]: e for e in matrix_summary.stack_summaries(self.matrix)}
+        self.assertEqual(entries["go-grpc"]["limit"], "server")
+        self.assertIsNone(entries["image-bench"]["server_busy_1"])
 
     def test_markdown_shows_what_a_reader_needs(self):
         text = matrix_summary.summary_markdown(self.matrix)
         self.assertIn("| image_server ÷ async reference (1 / 8) |", text)
         self.assertIn("| go-grpc | recommended | 80 us / 160 us | 2000 / 4000 | 1.00 / 2.00 "
-                      "| 50 % / 67 % | 25 % / 50 % | 100 % / 100 % | 50.0 % / 25.0 % | helped: "
-                      "1 stream +0 %, 8 streams +100 %, ListImages p50 +0 % | 0 |", text)
+                      "| 50 % / 67 % | 25 % / 50 % | 100 % / 100 % | 50.0 % / 25.0 % | 45.0 % "
+                      "| - | helped: 1 stream +0 %, 8 streams +100 %, ListImages p50 +0 % | 0 |",
+                      text)
+        self.assertIn("| handler asleep in Write (1 / 8) | server busy (1 stream) | limit |",
+                      text)
+        self.assertIn("\n\nserver busy = the server process's CPU time during the stream ÷ "
+                      "the stream's duration, for streams alone on the server; compare with "
+                      "image-bench's: a stack far below it leaves the server idle, i.e. the "
+                      "client is the limit.\n", text)
+        self.assertIn("*limit*: client when the stack's server busy is below 50 % of "
+                      "image-bench's and its 1-stream GB/s below 80 % of image-bench's; "
+                      "otherwise server when image_server ÷ async reference is below 95 %",
+                      text)
+        self.assertIn("| node-grpc-js | default |", text)
+        self.assertRegex(text, r"\| node-grpc-js \| default \|.*\| 5\.0 % \| client \|")
         self.assertIn("**90 % / 90 % (below 95 %)**", text)
         self.assertIn("streams of 100 images", text)
         for name in ("grpclib", "betterproto", "purerpc", "tonic"):
@@ -492,10 +570,16 @@ class EndToEndTest(unittest.TestCase):
                 streams = [r for r in matrix["rows"] if r["stack"] == stack
                            and r["server"] == "image_server" and r["scenario"] == "stream"]
                 self.assertTrue(all(r["blocked_share"] is not None for r in streams), stack)
+            for r in matrix["rows"]:
+                if r["server"] == "image_server" and r["scenario"] == "stream":
+                    self.assertEqual(r["server_busy"] is not None, r["concurrency"] == 1, r)
+                    if r["server_busy"] is not None:
+                        self.assertGreater(r["server_busy"], 0, r)
         with open(os.path.join(out, "summary.md")) as f:
             summary = f.read()
         for stack in ran:
             self.assertIn(f"| {stack} |", summary)
+        self.assertIn("| server busy (1 stream) | limit |", summary)
         self.assertEqual(len(os.listdir(os.path.join(out, "plots"))), 3)
 
 
