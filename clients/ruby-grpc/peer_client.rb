@@ -54,8 +54,13 @@ module PeerClient
     puts "ok: #{library}, #{runtime}"
     0
   rescue LoadError => e
-    puts "unavailable: cannot load #{e.path || e.message} (install ruby-grpc and " \
-         'ruby-google-protobuf, then run clients/ruby-grpc/setup)'
+    missing = e.path || e.message
+    fix = if missing.to_s.start_with?('image_service')
+            'the generated code; run clients/ruby-grpc/setup'
+          else
+            'install ruby-grpc and ruby-google-protobuf: run clients/ruby-grpc/setup'
+          end
+    puts "unavailable: cannot load #{missing} (#{fix})"
     UNAVAILABLE
   end
 
