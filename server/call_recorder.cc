@@ -1,6 +1,5 @@
 #include "server/call_recorder.h"
 
-#include <algorithm>
 #include <memory>
 #include <string>
 #include <utility>
@@ -65,7 +64,6 @@ CallRecorder::CallRecorder(const char* rpc,
                            const std::vector<StreamRecordSink*>& sinks)
     : rpc_(rpc), sinks_(sinks), on_(!sinks.empty()) {
   if (!on_) return;
-  thread_start_ = CurrentThreadTimes();
   process_cpu_start_ns_ = ProcessCpuNanos();
   start_ = Clock::now();
   start_unix_us_ = absl::GetCurrentTimeNanos() / 1000;
@@ -94,7 +92,6 @@ grpc::Status CallRecorder::Finish(grpc::ServerContext* context,
   auto record = std::make_shared<StreamRecord>();
   record->rpc = rpc_;
   record->duration_us = Micros(Clock::now() - start_);
-  const std::optional<ThreadTimes> thread_end = CurrentThreadTimes();
   record->server_cpu_us = (ProcessCpuNanos() - process_cpu_start_ns_) / 1000;
   record->start_unix_us = start_unix_us_;
   record->end_unix_us = start_unix_us_ + record->duration_us;
@@ -107,16 +104,6 @@ grpc::Status CallRecorder::Finish(grpc::ServerContext* context,
   }
   record->write_us = Micros(write_);
   record->write_blocked_us = record->write_us;
-  if (thread_start_ && thread_end) {
-    record->handler_cpu_us =
-        (thread_end->on_cpu_ns - thread_start_->on_cpu_ns) / 1000;
-    record->handler_queued_us =
-        (thread_end->queued_ns - thread_start_->queued_ns) / 1000;
-    // The handler sleeps nowhere but in Write (its images are in memory).
-    const int64_t slept = record->duration_us - record->handler_cpu_us -
-                          record->handler_queued_us;
-    record->write_blocked_us = std::clamp<int64_t>(slept, 0, record->write_us);
-  }
   const grpc::Status seen = AsTheClientSawIt(*context, status);
   record->status = absl::StatusCodeToString(
       static_cast<absl::StatusCode>(seen.error_code()));

@@ -6,13 +6,12 @@
 
 #include <chrono>
 #include <cstdint>
-#include <optional>
 #include <vector>
 
 #include "grpcpp/server_context.h"
 #include "grpcpp/support/status.h"
+#include "server/process_cpu.h"
 #include "server/stream_record.h"
-#include "server/thread_times.h"
 
 namespace image_server {
 
@@ -50,7 +49,6 @@ class CallRecorder {
   int64_t start_unix_us_ = 0;
   Clock::duration first_image_ = Clock::duration::min();
   Clock::duration write_ = Clock::duration::zero();
-  std::optional<ThreadTimes> thread_start_;
   int64_t process_cpu_start_ns_ = 0;
   int64_t images_ = 0;
   int64_t bytes_ = 0;

@@ -25,11 +25,6 @@ void ToProto(const StreamRecord& record, image_service::StreamRecord* out) {
   out->set_blocked_share(record.blocked_share());
   out->set_write_us(record.write_us);
   out->set_server_cpu_us(record.server_cpu_us);
-  if (record.handler_cpu_us >= 0)
-    out->set_handler_cpu_us(record.handler_cpu_us);
-  if (record.handler_queued_us >= 0) {
-    out->set_handler_queued_us(record.handler_queued_us);
-  }
   out->set_status(record.status);
   out->set_message(record.message);
 }

@@ -33,15 +33,6 @@ void AppendJsonString(absl::string_view text, std::string* out) {
   out->push_back('"');
 }
 
-// A count, or null when it is not known (negative).
-void AppendOptional(int64_t value, std::string* out) {
-  if (value < 0) {
-    *out += "null";
-  } else {
-    absl::StrAppend(out, value);
-  }
-}
-
 }  // namespace
 
 double StreamRecord::blocked_share() const {
@@ -71,10 +62,6 @@ std::string StreamRecordJson(const StreamRecord& record) {
                   ", \"write_blocked_us\": ", record.write_blocked_us);
   absl::StrAppendFormat(&line, ", \"blocked_share\": %.4f",
                         record.blocked_share());
-  line += ", \"handler_cpu_us\": ";
-  AppendOptional(record.handler_cpu_us, &line);
-  line += ", \"handler_queued_us\": ";
-  AppendOptional(record.handler_queued_us, &line);
   absl::StrAppend(&line, ", \"server_cpu_us\": ", record.server_cpu_us);
   line += ", \"status\": ";
   AppendJsonString(record.status, &line);

@@ -43,19 +43,12 @@ struct StreamRecord {
   // work of sending it (framing, the socket writes its thread makes) as well
   // as any waiting: with a fast client it is nearly the whole call too.
   int64_t write_us = 0;
-  // The part of write_us the handler's thread slept: waiting for the
-  // transport to take the message, which waits on the client's flow-control
-  // window, or (with several streams on one connection) for another stream's
-  // thread to finish writing. It is the call's wall time less the thread's
-  // time on a CPU and queued for one (thread_times.h), at most write_us;
-  // write_us itself where the kernel keeps no scheduler statistics. Time the
-  // client (or the network) was not taking bytes as fast as the server could
-  // send them.
+  // The same time, as the contract names it: the handler was held in Write
+  // until the transport took each message, waiting on the client's window
+  // or on gRPC's own threads. Telling these apart per thread (scheduler
+  // statistics) made bursts of thousands of short calls cost more; how busy
+  // the server was (server_cpu_us) tells a client-bound stream instead.
   int64_t write_blocked_us = 0;
-  // The handler thread's time on a CPU, and runnable but waiting for one,
-  // during the call; -1 where the kernel does not say.
-  int64_t handler_cpu_us = -1;
-  int64_t handler_queued_us = -1;
   // CPU time of the whole server process during the call: the handler and
   // gRPC's threads that do the sending, and whatever other calls ran at the
   // same time. For a call that ran alone, server_cpu_us / duration_us is how

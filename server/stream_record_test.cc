@@ -19,8 +19,6 @@ StreamRecord Example() {
   record.first_image_us = 412;
   record.write_us = 88000;
   record.write_blocked_us = 81000;
-  record.handler_cpu_us = 4000;
-  record.handler_queued_us = 5000;
   record.server_cpu_us = 30000;
   return record;
 }
@@ -33,8 +31,7 @@ TEST(StreamRecordTest, JsonLineIsTheContractsExample) {
             "grpc-c/29.0.0 (linux; chttp2)\", \"images\": 100, \"bytes\": "
             "58000000, \"duration_us\": 90333, \"first_image_us\": 412, "
             "\"write_us\": 88000, \"write_blocked_us\": 81000, "
-            "\"blocked_share\": 0.8967, \"handler_cpu_us\": 4000, "
-            "\"handler_queued_us\": 5000, \"server_cpu_us\": 30000, "
+            "\"blocked_share\": 0.8967, \"server_cpu_us\": 30000, "
             "\"status\": \"OK\", \"message\": \"\"}");
 }
 
