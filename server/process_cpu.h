@@ -10,11 +10,15 @@
 namespace image_server {
 
 // The kernel sums every thread to answer, which with the thousands of
-// threads a burst of calls can start costs more than the calls: the clock is
-// read at most once per kProcessCpuRefreshNs, whoever asks, and callers in
-// between get the last reading.
+// threads a burst of calls can start costs more than the calls. So while
+// more than kFreshReadMaxCalls calls are in flight, the clock is read at most
+// once per kProcessCpuRefreshNs, whoever asks, and callers in between get
+// the last reading. With fewer, each caller reads it afresh: a stale reading
+// at both ends of a call shorter than the interval would make its CPU time
+// zero, and calls alone on the server are the ones whose CPU time is read.
 inline constexpr int64_t kProcessCpuRefreshNs = 5'000'000;
-int64_t ProcessCpuNanos();
+inline constexpr int kFreshReadMaxCalls = 4;
+int64_t ProcessCpuNanos(int calls_in_flight);
 
 }  // namespace image_server
 

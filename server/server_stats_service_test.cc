@@ -57,9 +57,14 @@ class ServerStatsServiceTest : public ::testing::Test {
   static void TearDownTestSuite() { delete store_; }
 
   // A server whose stats service reads `records` and `log` (either null).
-  void Serve(const StreamRecords* records, const StreamLog* log) {
+  // The fixture keeps both, so that they outlive the server, which TearDown
+  // shuts down only after the test's own locals are gone.
+  void Serve(std::unique_ptr<StreamRecords> records,
+             std::unique_ptr<StreamLog> log) {
+    records_ = std::move(records);
+    log_ = std::move(log);
     service_ = std::make_unique<ImageServiceImpl>(store_);
-    stats_ = std::make_unique<ServerStatsService>(records, log);
+    stats_ = std::make_unique<ServerStatsService>(records_.get(), log_.get());
     ServerConfig config;
     config.address = "127.0.0.1:0";
     config.more_services = {stats_.get()};
@@ -85,6 +90,8 @@ class ServerStatsServiceTest : public ::testing::Test {
   }
 
   static ImageStore* store_;
+  std::unique_ptr<StreamRecords> records_;
+  std::unique_ptr<StreamLog> log_;
   std::unique_ptr<ImageServiceImpl> service_;
   std::unique_ptr<ServerStatsService> stats_;
   StartedServer server_;
@@ -102,11 +109,11 @@ std::vector<int64_t> Ends(const GetStreamsResponse& response) {
 }
 
 TEST_F(ServerStatsServiceTest, ListsTheRecentRecordsOldestFirstWithTotals) {
-  StreamRecords records(3);
+  auto records = std::make_unique<StreamRecords>(3);
   for (int64_t end = 1000; end <= 5000; end += 1000) {
-    records.Add(Record(end, kStreamImagesRpc));
+    records->Add(Record(end, kStreamImagesRpc));
   }
-  Serve(&records, nullptr);
+  Serve(std::move(records), nullptr);
 
   const GetStreamsResponse response = GetStreams(GetStreamsRequest());
 
@@ -130,12 +137,12 @@ TEST_F(ServerStatsServiceTest, ListsTheRecentRecordsOldestFirstWithTotals) {
 }
 
 TEST_F(ServerStatsServiceTest, FiltersBySinceRpcAndMaxRecords) {
-  StreamRecords records;
-  records.Add(Record(1000, kStreamImagesRpc));
-  records.Add(Record(2000, kListImagesRpc));
-  records.Add(Record(3000, kStreamImagesRpc));
-  records.Add(Record(4000, kStreamImagesRpc));
-  Serve(&records, nullptr);
+  auto records = std::make_unique<StreamRecords>();
+  records->Add(Record(1000, kStreamImagesRpc));
+  records->Add(Record(2000, kListImagesRpc));
+  records->Add(Record(3000, kStreamImagesRpc));
+  records->Add(Record(4000, kStreamImagesRpc));
+  Serve(std::move(records), nullptr);
 
   GetStreamsRequest request;
   request.set_since_unix_us(2000);
@@ -158,7 +165,7 @@ TEST_F(ServerStatsServiceTest, WithoutARingItAnswersNoRecordsAndTheLogTotals) {
   ASSERT_TRUE(log.ok()) << log.status();
   for (int i = 0; i < 3; ++i) (*log)->Add(Record(1000, kStreamImagesRpc));
   ASSERT_TRUE((*log)->Close(absl::Seconds(10)));
-  Serve(nullptr, log->get());
+  Serve(nullptr, *std::move(log));
 
   const GetStreamsResponse response = GetStreams(GetStreamsRequest());
 
@@ -173,8 +180,7 @@ TEST_F(ServerStatsServiceTest, WithoutARingItAnswersNoRecordsAndTheLogTotals) {
 // (testdata/probe_messages.proto): the real ones come with the reflection
 // library.
 TEST_F(ServerStatsServiceTest, ReflectionListsTheStatsService) {
-  StreamRecords records;
-  Serve(&records, nullptr);
+  Serve(std::make_unique<StreamRecords>(), nullptr);
   image_server_test::ServerReflectionRequest request;
   request.set_list_services("");
 

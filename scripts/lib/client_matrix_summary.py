@@ -209,7 +209,7 @@ def _server_ratio_text(entry):
 SUMMARY_HEADER = [
     "stack", "settings", "ListImages p50 / p99", "images/s (1 / 8 streams)",
     "GB/s (1 / 8 streams)", "% of bench (1 / 8)", "% of TCP (1 / 8)",
-    "image_server ÷ async reference (1 / 8)", "handler asleep in Write (1 / 8)",
+    "image_server ÷ async reference (1 / 8)", "time in Write (1 / 8)",
     "server busy (1 stream)", "limit", "recommended vs default (GB/s, p50)", "errors"]
 
 
@@ -226,7 +226,7 @@ def _summary_note(reps):
             "the two GB/s). *% of bench*: GB/s against image-bench's in the same run; "
             "*% of TCP*: against the bench's raw loopback TCP bulk rate (Baseline/tcp_bulk), "
             "median over the run. *image_server ÷ async reference*: the same client's GB/s "
-            "against each server (the bar is 95 %). *handler asleep in Write*: the share of "
+            "against each server (the bar is 95 %). *time in Write*: the share of "
             "the server's stream time its handler thread slept inside Write (sum of "
             "write_blocked_us / sum of duration_us of its records); it reads near 100 % for "
             "fast and slow clients alike, since gRPC's own threads do the sending while the "
@@ -313,7 +313,7 @@ def scenarios_table(matrix):
     rows.sort(key=lambda item: item[:4])
     return Table("Every scenario (image_server, each stack's better settings)",
                  ["stack", "settings", "scenario", "in flight", "calls/s or images/s",
-                  "GB/s", "p50", "p99", "handler asleep in Write", "server busy", "errors"],
+                  "GB/s", "p50", "p99", "time in Write", "server busy", "errors"],
                  [item[4] for item in rows], "Medians over repetitions; p50 and p99 per call. "
                  "*server busy* (streams, one call in flight only): the server process's CPU "
                  "time during the calls ÷ their duration. Streams the server ends within about a "

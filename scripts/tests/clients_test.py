@@ -390,7 +390,7 @@ class SummaryTest(unittest.TestCase):
                       "| 50 % / 67 % | 25 % / 50 % | 100 % / 100 % | 50.0 % / 25.0 % | 45.0 % "
                       "| - | helped: 1 stream +0 %, 8 streams +100 %, ListImages p50 +0 % | 0 |",
                       text)
-        self.assertIn("| handler asleep in Write (1 / 8) | server busy (1 stream) | limit |",
+        self.assertIn("| time in Write (1 / 8) | server busy (1 stream) | limit |",
                       text)
         self.assertIn("\n\nserver busy = the server process's CPU time during the stream ÷ "
                       "the stream's duration, for streams alone on the server; compare with "
