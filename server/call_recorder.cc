@@ -1,6 +1,5 @@
 #include "server/call_recorder.h"
 
-#include <atomic>
 #include <memory>
 #include <string>
 #include <utility>
@@ -59,24 +58,15 @@ grpc::Status AsTheClientSawIt(const grpc::ServerContext& context,
   return status;
 }
 
-// Recorded calls whose handlers are running, for ProcessCpuNanos: with few,
-// it reads the process clock afresh.
-std::atomic<int> calls_in_flight{0};
-
 }  // namespace
 
 CallRecorder::CallRecorder(const char* rpc,
                            const std::vector<StreamRecordSink*>& sinks)
     : rpc_(rpc), sinks_(sinks), on_(!sinks.empty()) {
   if (!on_) return;
-  process_cpu_start_ns_ = ProcessCpuNanos(
-      calls_in_flight.fetch_add(1, std::memory_order_relaxed) + 1);
+  process_cpu_start_ns_ = ProcessCpuNanos();
   start_ = Clock::now();
   start_unix_us_ = absl::GetCurrentTimeNanos() / 1000;
-}
-
-CallRecorder::~CallRecorder() {
-  if (on_) calls_in_flight.fetch_sub(1, std::memory_order_relaxed);
 }
 
 CallRecorder::Clock::time_point CallRecorder::BeforeWrite() {
@@ -102,11 +92,7 @@ grpc::Status CallRecorder::Finish(grpc::ServerContext* context,
   auto record = std::make_shared<StreamRecord>();
   record->rpc = rpc_;
   record->duration_us = Micros(Clock::now() - start_);
-  record->server_cpu_us =
-      (ProcessCpuNanos(calls_in_flight.load(std::memory_order_relaxed)) -
-       process_cpu_start_ns_) /
-      1000;
-  calls_in_flight.fetch_sub(1, std::memory_order_relaxed);
+  record->server_cpu_us = (ProcessCpuNanos() - process_cpu_start_ns_) / 1000;
   record->start_unix_us = start_unix_us_;
   record->end_unix_us = start_unix_us_ + record->duration_us;
   record->peer = image_common::OneLine(context->peer(), kMaxPeerBytes);

@@ -23,9 +23,6 @@ class CallRecorder {
   // `sinks` must outlive the recorder; nothing is recorded when `sinks` is
   // empty.
   CallRecorder(const char* rpc, const std::vector<StreamRecordSink*>& sinks);
-  ~CallRecorder();
-  CallRecorder(const CallRecorder&) = delete;
-  CallRecorder& operator=(const CallRecorder&) = delete;
 
   // Around each Write of an image:
   //   const CallRecorder::Clock::time_point began = recorder.BeforeWrite();

@@ -10,15 +10,11 @@
 namespace image_server {
 
 // The kernel sums every thread to answer, which with the thousands of
-// threads a burst of calls can start costs more than the calls. So while
-// more than kFreshReadMaxCalls calls are in flight, the clock is read at most
-// once per kProcessCpuRefreshNs, whoever asks, and callers in between get
-// the last reading. With fewer, each caller reads it afresh: a stale reading
-// at both ends of a call shorter than the interval would make its CPU time
-// zero, and calls alone on the server are the ones whose CPU time is read.
+// threads a burst of calls can start costs more than the calls: the clock is
+// read at most once per kProcessCpuRefreshNs, whoever asks, and callers in
+// between get the last reading.
 inline constexpr int64_t kProcessCpuRefreshNs = 5'000'000;
-inline constexpr int kFreshReadMaxCalls = 4;
-int64_t ProcessCpuNanos(int calls_in_flight);
+int64_t ProcessCpuNanos();
 
 }  // namespace image_server
 
