@@ -32,6 +32,15 @@ export_sanitizer_options() {
   export TSAN_OPTIONS="$common:suppressions=$SANITIZER_DIR/tsan.supp:second_deadlock_stack=1:halt_on_error=0"
 }
 
+# The tree of a lane (address or thread).
+lane_dir() {
+  case "$1" in
+    address) echo out-asan ;;
+    thread) echo out-tsan ;;
+    *) echo "$(basename "$0"): no lane '$1' (address or thread)" >&2; return 2 ;;
+  esac
+}
+
 # Configures the instrumented tree of one lane in DIR (run every time, so
 # that a tree made before a change of flags here gets them):
 #   address  -fsanitize=address,undefined, UBSan fatal, and libFuzzer's
