@@ -25,6 +25,7 @@
 #include "gtest/gtest.h"
 #include "image_service.grpc.pb.h"
 #include "server/test_util.h"
+#include "testing/sanitizer_slowdown.h"
 #include "testing/scratch_path.h"
 #include "testing/subprocess.h"
 
@@ -78,7 +79,10 @@ TEST(ServerProcessTest, ServesThenExitsZeroOnSigtermWithinTheGracePeriod) {
 
   ASSERT_TRUE(exit_code.has_value()) << "still running 10 s after SIGTERM";
   EXPECT_EQ(*exit_code, 0) << server.err();
-  EXPECT_LT(absl::Now() - signalled, absl::Seconds(2) + absl::Seconds(2));
+  // Grace plus slack for the stream's end to reach us and the process to exit.
+  EXPECT_LT(
+      absl::Now() - signalled,
+      absl::Seconds(2) + absl::Seconds(2) * image_testing::kSanitizerSlowdown);
   EXPECT_FALSE(stream_status.ok());
 }
 
