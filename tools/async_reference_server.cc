@@ -49,6 +49,7 @@ class AsyncReferenceServer::Call {
       case Step::kWriting:
         if (next_ < order_.size()) {
           stream_.Write(responses_->images[order_[next_++]], this);
+          responses_->images_sent.fetch_add(1, std::memory_order_relaxed);
         } else {
           Finish(grpc::Status::OK);
         }

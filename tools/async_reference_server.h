@@ -8,6 +8,8 @@
 #ifndef TOOLS_ASYNC_REFERENCE_SERVER_H_
 #define TOOLS_ASYNC_REFERENCE_SERVER_H_
 
+#include <atomic>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <thread>
@@ -33,6 +35,9 @@ class AsyncReferenceServer {
   ~AsyncReferenceServer();
 
   int port() const { return port_; }
+  // Images handed to gRPC so far, for per-image costs (perf stat counts
+  // divided by this) and the stop line.
+  int64_t images_sent() const { return responses_.images_sent.load(); }
 
   // What every call shares: the store and its responses as gRPC buffers.
   struct Responses {
@@ -41,6 +46,8 @@ class AsyncReferenceServer {
     grpc::ByteBuffer list;
     std::string serving_bytes;
     grpc::ByteBuffer serving;
+    // The one thing calls change: counted as each write starts.
+    mutable std::atomic<int64_t> images_sent{0};
   };
 
  private:

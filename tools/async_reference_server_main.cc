@@ -92,5 +92,7 @@ int main(int argc, char** argv) {
       store->total_bytes() / 1e6);
   std::fflush(stdout);
   image_common::WaitForShutdownSignal(signals);
+  std::printf("async_reference_server: stopped; %lld images sent\n",
+              static_cast<long long>((*server)->images_sent()));
   return 0;
 }

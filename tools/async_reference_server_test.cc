@@ -72,6 +72,7 @@ TEST_F(AsyncReferenceServerTest, StreamsTheFilesBytesInRequestOrder) {
   }
   EXPECT_FALSE(reader->Read(&response));
   EXPECT_TRUE(reader->Finish().ok());
+  EXPECT_EQ(server_->images_sent(), 3);
 }
 
 TEST_F(AsyncReferenceServerTest, AnUnknownNameIsNotFoundAndNamed) {
