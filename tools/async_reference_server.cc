@@ -166,9 +166,17 @@ AsyncReferenceServer::~AsyncReferenceServer() {
     absl::MutexLock lock(&mutex_);
     stopping_ = true;
   }
-  server_->Shutdown(std::chrono::system_clock::now());
+  // Start() can fail before there is a server, a queue or a thread.
+  if (server_ != nullptr) server_->Shutdown(std::chrono::system_clock::now());
+  if (queue_ == nullptr) return;
   queue_->Shutdown();  // Serve() drains the queue, then returns.
-  thread_.join();
+  if (thread_.joinable()) {
+    thread_.join();
+    return;
+  }
+  void* tag;
+  bool ok;
+  while (queue_->Next(&tag, &ok)) delete static_cast<Call*>(tag);
 }
 
 }  // namespace image_tools

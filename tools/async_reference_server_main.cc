@@ -43,6 +43,10 @@ int Fail(absl::string_view message) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Before any thread starts (gRPC's among them), so that every thread
+  // inherits the mask and SIGTERM reaches the wait below, not the default
+  // action.
+  const sigset_t signals = image_common::BlockShutdownSignals();
   image_common::HandleHelpAndVersion(
       argc, argv,
       {kProgram,
@@ -63,8 +67,6 @@ int main(int argc, char** argv) {
       !cleared.ok()) {
     return Fail(cleared.message());
   }
-  const sigset_t signals = image_common::BlockShutdownSignals();
-
   image_server::LoadOptions options;
   options.make_prober = image_server::InProcessProber();
   absl::StatusOr<image_server::ImageStore> store =

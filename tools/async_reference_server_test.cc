@@ -75,6 +75,14 @@ TEST_F(AsyncReferenceServerTest, StreamsTheFilesBytesInRequestOrder) {
   EXPECT_EQ(server_->images_sent(), 3);
 }
 
+TEST_F(AsyncReferenceServerTest, ABusyPortIsAnErrorNotACrash) {
+  absl::StatusOr<std::unique_ptr<AsyncReferenceServer>> second =
+      AsyncReferenceServer::Start(
+          store_.get(), "127.0.0.1:" + std::to_string(server_->port()));
+  ASSERT_FALSE(second.ok());
+  EXPECT_THAT(second.status().message(), HasSubstr("cannot listen"));
+}
+
 TEST_F(AsyncReferenceServerTest, AnUnknownNameIsNotFoundAndNamed) {
   image_service::StreamImagesRequest request;
   request.add_image_names("cat.jpg");
