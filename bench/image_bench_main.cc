@@ -16,6 +16,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
+#include "absl/time/clock.h"
 #include "bench/baselines/grpc_floor.h"
 #include "bench/baselines/local_costs.h"
 #include "bench/baselines/tcp_benchmarks.h"
@@ -23,6 +24,7 @@
 #include "bench/load/scenarios.h"
 #include "bench/report/bench_reporter.h"
 #include "bench/report/compact_console.h"
+#include "bench/start/start_barrier.h"
 #include "benchmark/benchmark.h"
 #include "common/command_line.h"
 #include "common/tls_credentials.h"
@@ -86,6 +88,14 @@ ABSL_FLAG(bool, full_table, false,
           "Show Google Benchmark's own console table, every counter in a "
           "column (200+ columns wide), instead of the compact one. The JSON "
           "(--benchmark_out) always has every counter.");
+ABSL_FLAG(std::string, start_at, "",
+          "Begin the timed work at this wall-clock instant, in seconds since "
+          "the Unix epoch (fraction allowed), e.g. $(( $(date +%s) + 10 )): "
+          "give several bench processes the same value and their timed "
+          "windows overlap, for scripts/merge. Connecting and warming up "
+          "happen before it; only the first timed run is held. Use it with "
+          "open loop (--rate, --open_loop_duration_s), whose runs last alike "
+          "in every process.");
 ABSL_FLAG(std::string, hgrm_dir, "",
           "Write each run's RPC latency distribution as an HdrHistogram .hgrm "
           "file into this directory, for plotting.");
@@ -94,6 +104,7 @@ namespace {
 
 using image_bench::ScenarioMatrix;
 using image_bench::ScenarioSettings;
+using image_bench::StartBarrier;
 
 constexpr char kProgram[] = "image_bench";
 
@@ -243,6 +254,35 @@ absl::Status CheckFlags() {
   return absl::OkStatus();
 }
 
+// --start_at, checked now (before connecting) so that a bad value fails at
+// once; an empty flag is a barrier that never waits.
+absl::Status MakeStartBarrier(std::unique_ptr<StartBarrier>* barrier) {
+  const std::string text = absl::GetFlag(FLAGS_start_at);
+  if (text.empty()) {
+    *barrier = std::make_unique<StartBarrier>();
+    return absl::OkStatus();
+  }
+  absl::StatusOr<absl::Time> start_at =
+      image_bench::ParseStartAt(text, absl::Now());
+  if (!start_at.ok()) return start_at.status();
+  *barrier =
+      std::make_unique<StartBarrier>(*start_at, [](const std::string& line) {
+        std::fprintf(stderr, "%s: %s\n", kProgram, line.c_str());
+      });
+  benchmark::AddCustomContext("start_at",
+                              image_bench::FormatUnixSeconds(*start_at));
+  if (absl::GetFlag(FLAGS_rate) <= 0) {
+    std::fprintf(stderr,
+                 "%s: note: --start_at without --rate: gbench sizes each "
+                 "closed-loop run in each process on its own after the "
+                 "start, so the reported windows of the processes drift "
+                 "apart; --rate and --open_loop_duration_s give every "
+                 "process one run of the same length\n",
+                 kProgram);
+  }
+  return absl::OkStatus();
+}
+
 // What gbench's context block (and the JSON's "context") says about this run
 // beyond the machine: what was measured, with which build.
 void AddRunContext(const ScenarioSettings& settings,
@@ -262,8 +302,10 @@ void AddRunContext(const ScenarioSettings& settings,
 }
 
 // Connects, lists and fetches reference copies; registers every benchmark.
-absl::Status Prepare(const ScenarioMatrix& matrix, image_bench::RunLog* log) {
+absl::Status Prepare(const ScenarioMatrix& matrix, StartBarrier* start,
+                     image_bench::RunLog* log) {
   auto settings = std::make_shared<ScenarioSettings>();
+  settings->start_barrier = start;
   settings->channel.target = absl::GetFlag(FLAGS_target);
   settings->channel.connect_timeout =
       absl::Seconds(absl::GetFlag(FLAGS_connect_timeout_s));
@@ -309,7 +351,7 @@ absl::Status Prepare(const ScenarioMatrix& matrix, image_bench::RunLog* log) {
   AddRunContext(*settings, *images);
 
   if (image_bench::IsLoopbackTarget(settings->channel.target)) {
-    image_bench::RegisterTcpBaselines(images);
+    image_bench::RegisterTcpBaselines(images, start);
     if (settings->channel.tls.has_value()) {
       std::fprintf(stderr,
                    "image_bench: note: the gRPC benchmarks and the gRPC floor "
@@ -322,14 +364,14 @@ absl::Status Prepare(const ScenarioMatrix& matrix, image_bench::RunLog* log) {
                  "baselines (measured on loopback) are skipped\n",
                  settings->channel.target.c_str());
   }
-  image_bench::RegisterGrpcFloor(settings->channel);
+  image_bench::RegisterGrpcFloor(settings->channel, start);
   image_bench::RegisterGrpcBenchmarks(settings, matrix, log);
   image_bench::RegisterLocalCosts(
       absl::GetFlag(FLAGS_quick)
           ? std::make_shared<std::vector<image_service::Image>>(
                 Extremes(*images))
           : images,
-      absl::GetFlag(FLAGS_local_cost_min_time_s));
+      absl::GetFlag(FLAGS_local_cost_min_time_s), start);
   return absl::OkStatus();
 }
 
@@ -370,8 +412,14 @@ int main(int argc, char** argv) {
   absl::StatusOr<ScenarioMatrix> matrix = Matrix();
   if (!matrix.ok()) return Fail(matrix.status().message());
 
+  std::unique_ptr<StartBarrier> start;
+  if (absl::Status made = MakeStartBarrier(&start); !made.ok()) {
+    return Fail(made.message());
+  }
+
   image_bench::RunLog log;
-  if (absl::Status prepared = Prepare(*matrix, &log); !prepared.ok()) {
+  if (absl::Status prepared = Prepare(*matrix, start.get(), &log);
+      !prepared.ok()) {
     return Fail(prepared.message());
   }
   image_bench::BenchReporter reporter(

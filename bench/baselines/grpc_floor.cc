@@ -31,7 +31,8 @@ absl::Status HealthCheckCaller::Call() {
 namespace {
 
 void HealthCheckRoundTrips(benchmark::State& state,
-                           const ChannelOptions& options) {
+                           const ChannelOptions& options,
+                           StartBarrier* start_barrier) {
   absl::StatusOr<std::vector<std::shared_ptr<grpc::Channel>>> channels =
       ConnectChannels(options, 1);
   if (!channels.ok()) {
@@ -39,16 +40,19 @@ void HealthCheckRoundTrips(benchmark::State& state,
         std::string(channels.status().message()).c_str());
   }
   HealthCheckCaller caller(channels->front());
-  TimeRoundTrips(state, [&] { return caller.Call(); });
+  TimeRoundTrips(
+      state, [&] { return caller.Call(); }, start_barrier);
 }
 
 }  // namespace
 
-void RegisterGrpcFloor(const ChannelOptions& options) {
-  benchmark::RegisterBenchmark(kHealthCheckName,
-                               [options](benchmark::State& state) {
-                                 HealthCheckRoundTrips(state, options);
-                               })
+void RegisterGrpcFloor(const ChannelOptions& options,
+                       StartBarrier* start_barrier) {
+  benchmark::RegisterBenchmark(
+      kHealthCheckName,
+      [options, start_barrier](benchmark::State& state) {
+        HealthCheckRoundTrips(state, options, start_barrier);
+      })
       ->UseManualTime()
       ->MeasureProcessCPUTime()
       ->Unit(benchmark::kMicrosecond);

@@ -13,6 +13,7 @@
 #include "absl/status/status.h"
 #include "bench/benchmark_names.h"
 #include "bench/client/image_client.h"
+#include "bench/start/start_barrier.h"
 #include "grpcpp/grpcpp.h"
 #include "health.grpc.pb.h"
 
@@ -31,8 +32,10 @@ class HealthCheckCaller {
   grpc::health::v1::HealthCheckResponse response_;
 };
 
-// Registers kHealthCheckName against `options.target`.
-void RegisterGrpcFloor(const ChannelOptions& options);
+// Registers kHealthCheckName against `options.target`. `start_barrier` (may be
+// null) is awaited once connected, before the timed calls.
+void RegisterGrpcFloor(const ChannelOptions& options,
+                       StartBarrier* start_barrier);
 
 }  // namespace image_bench
 

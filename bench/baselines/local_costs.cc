@@ -57,14 +57,15 @@ void Decode(benchmark::State& state, const Image& image) {
 }  // namespace
 
 void RegisterLocalCosts(std::shared_ptr<const std::vector<Image>> images,
-                        double min_time_s) {
+                        double min_time_s, StartBarrier* start_barrier) {
   for (const Image& image : *images) {
     const Image* shared = &image;
     const auto register_cost =
         [&](const char* kind, void (*cost)(benchmark::State&, const Image&)) {
           benchmark::RegisterBenchmark(
               absl::StrCat("LocalCost/", kind, "/", image.name()).c_str(),
-              [images, shared, cost](benchmark::State& state) {
+              [images, shared, cost, start_barrier](benchmark::State& state) {
+                AwaitStart(start_barrier);
                 cost(state, *shared);
               })
               ->MinTime(min_time_s)

@@ -7,14 +7,16 @@
 #include <memory>
 #include <vector>
 
+#include "bench/start/start_barrier.h"
 #include "image_service.pb.h"
 
 namespace image_bench {
 
-// `min_time_s` keeps the many small benchmarks short.
+// `min_time_s` keeps the many small benchmarks short. `start_barrier` (may be
+// null) is awaited before each run.
 void RegisterLocalCosts(
     std::shared_ptr<const std::vector<image_service::Image>> images,
-    double min_time_s);
+    double min_time_s, StartBarrier* start_barrier);
 
 }  // namespace image_bench
 

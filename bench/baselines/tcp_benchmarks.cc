@@ -18,7 +18,8 @@ void SkipWith(benchmark::State& state, const absl::Status& status) {
   state.SkipWithError(std::string(status.message()).c_str());
 }
 
-void TcpBulk(benchmark::State& state, const std::string& payload) {
+void TcpBulk(benchmark::State& state, const std::string& payload,
+             StartBarrier* start_barrier) {
   absl::StatusOr<std::unique_ptr<LoopbackTcpPeer>> peer =
       LoopbackTcpPeer::Start();
   if (!peer.ok()) return SkipWith(state, peer.status());
@@ -30,6 +31,7 @@ void TcpBulk(benchmark::State& state, const std::string& payload) {
   if (absl::Status warm = sender->Send(payload); !warm.ok()) {
     return SkipWith(state, warm);
   }
+  AwaitStart(start_barrier);
   for (auto _ : state) {
     const absl::Time start = absl::Now();
     const absl::Status sent = sender->Send(payload);
@@ -40,20 +42,24 @@ void TcpBulk(benchmark::State& state, const std::string& payload) {
                           static_cast<int64_t>(payload.size()));
 }
 
-void TcpPingPongRoundTrips(benchmark::State& state) {
+void TcpPingPongRoundTrips(benchmark::State& state,
+                           StartBarrier* start_barrier) {
   absl::StatusOr<std::unique_ptr<LoopbackTcpPeer>> peer =
       LoopbackTcpPeer::Start();
   if (!peer.ok()) return SkipWith(state, peer.status());
   absl::StatusOr<TcpPingPong> client = TcpPingPong::Connect((*peer)->port());
   if (!client.ok()) return SkipWith(state, client.status());
-  TimeRoundTrips(state, [&] { return client->RoundTrip(); });
+  TimeRoundTrips(
+      state, [&] { return client->RoundTrip(); }, start_barrier);
 }
 
 }  // namespace
 
 void TimeRoundTrips(benchmark::State& state,
-                    absl::FunctionRef<absl::Status()> round_trip) {
+                    absl::FunctionRef<absl::Status()> round_trip,
+                    StartBarrier* start_barrier) {
   LatencyHistogram round_trips;
+  AwaitStart(start_barrier);
   for (auto _ : state) {
     const absl::Time start = absl::Now();
     const absl::Status status = round_trip();
@@ -66,7 +72,8 @@ void TimeRoundTrips(benchmark::State& state,
   state.counters["p99_us"] = ToMicros(round_trips.ValueAtPercentile(99));
 }
 
-void RegisterTcpBaselines(std::shared_ptr<const std::vector<Image>> images) {
+void RegisterTcpBaselines(std::shared_ptr<const std::vector<Image>> images,
+                          StartBarrier* start_barrier) {
   // Each transfer waits until the sink has consumed it, one round trip; with
   // a few small images per transfer that wait, not bandwidth, would set the
   // rate. The images are repeated until it costs little.
@@ -77,7 +84,9 @@ void RegisterTcpBaselines(std::shared_ptr<const std::vector<Image>> images) {
   }
   benchmark::RegisterBenchmark(
       kTcpBulkName,
-      [payload](benchmark::State& state) { TcpBulk(state, *payload); })
+      [payload, start_barrier](benchmark::State& state) {
+        TcpBulk(state, *payload, start_barrier);
+      })
       // As long as a 1000-image stream at least, whatever
       // --benchmark_min_time says: a few iterations of it are too noisy to
       // divide by.
@@ -85,7 +94,10 @@ void RegisterTcpBaselines(std::shared_ptr<const std::vector<Image>> images) {
       ->UseManualTime()
       ->MeasureProcessCPUTime()
       ->Unit(benchmark::kMillisecond);
-  benchmark::RegisterBenchmark(kTcpPingPongName, TcpPingPongRoundTrips)
+  benchmark::RegisterBenchmark(kTcpPingPongName,
+                               [start_barrier](benchmark::State& state) {
+                                 TcpPingPongRoundTrips(state, start_barrier);
+                               })
       ->UseManualTime()
       ->MeasureProcessCPUTime()
       ->Unit(benchmark::kMicrosecond);

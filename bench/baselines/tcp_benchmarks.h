@@ -9,6 +9,7 @@
 
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
+#include "bench/start/start_barrier.h"
 #include "benchmark/benchmark.h"
 #include "image_service.pb.h"
 
@@ -16,13 +17,16 @@ namespace image_bench {
 
 // Times `round_trip` once per gbench iteration (manual time) and exports its
 // p50_us and p99_us; the first failure skips the run with its message.
+// Awaits `start_barrier` (--start_at, may be null) before the first round trip.
 void TimeRoundTrips(benchmark::State& state,
-                    absl::FunctionRef<absl::Status()> round_trip);
+                    absl::FunctionRef<absl::Status()> round_trip,
+                    StartBarrier* start_barrier);
 
 // `images` are the reference copies; their bytes are what the bulk transfer
-// sends.
+// sends. `start_barrier` (may be null) is awaited before each run's timed work.
 void RegisterTcpBaselines(
-    std::shared_ptr<const std::vector<image_service::Image>> images);
+    std::shared_ptr<const std::vector<image_service::Image>> images,
+    StartBarrier* start_barrier);
 
 }  // namespace image_bench
 

@@ -46,6 +46,7 @@ LoadResult RunAsyncClosedLoop(const LoadPlan& plan,
     ++result.stats.rpcs;
     if (started < plan.rpcs) start_call(slot);
   }
+  result.start = begin;
   result.wall = absl::Now() - begin;
   queue.Shutdown();
   while (queue.Next(&tag, &ok)) {

@@ -86,6 +86,16 @@ TEST_F(AsyncLoadDriverTest, ClosedLoopRunsEveryCallOnceWithAllSlotsBusy) {
             absl::ToInt64Nanoseconds(absl::Milliseconds(1)));
 }
 
+TEST_F(AsyncLoadDriverTest, TheWindowIsWhenTheCallsRan) {
+  const absl::Time before = absl::Now();
+  const LoadResult result = RunAsyncClosedLoop({/*rpcs=*/8, /*concurrency=*/2},
+                                               Alarms(absl::Milliseconds(1)));
+  const absl::Time after = absl::Now();
+  EXPECT_GE(result.start, before);
+  EXPECT_LE(result.start + result.wall, after);
+  EXPECT_GE(result.wall, absl::Milliseconds(4));
+}
+
 TEST_F(AsyncLoadDriverTest, ACallEndsOnlyAfterItsLastStep) {
   const LoadResult result =
       RunAsyncClosedLoop({/*rpcs=*/6, /*concurrency=*/2},

@@ -36,6 +36,7 @@ LoadResult RunWorkers(
   for (std::thread& thread : threads) thread.join();
 
   LoadResult result;
+  result.start = start;
   result.wall = absl::Now() - start;
   for (int i = 0; i < workers; ++i) {
     result.stats.Merge(stats[i]);

@@ -32,6 +32,8 @@ struct LoadPlan {
 
 struct LoadResult {
   RpcStats stats;
+  // The timed window: it began at `start` (wall clock) and lasted `wall`.
+  absl::Time start;
   absl::Duration wall;
   // Open loop only: calls that began more than kLateStart after their
   // intended time because every worker was busy.

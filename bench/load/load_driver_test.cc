@@ -73,6 +73,24 @@ TEST(LoadDriverTest, ClosedLoopRunsEveryCallOnce) {
   EXPECT_EQ(result.late_starts, 0);
 }
 
+// The window merged histogram files compare across processes: it lies
+// inside the call, on the wall clock.
+TEST(LoadDriverTest, TheWindowIsWhenTheCallsRan) {
+  for (const bool open_loop : {false, true}) {
+    SCOPED_TRACE(open_loop ? "open loop" : "closed loop");
+    const absl::Time before = absl::Now();
+    const LoadResult result =
+        open_loop ? RunOpenLoop({/*rpcs=*/10, /*concurrency=*/2, /*rate=*/1000},
+                                Fakes(absl::Microseconds(100)))
+                  : RunClosedLoop({/*rpcs=*/10, /*concurrency=*/2},
+                                  Fakes(absl::Microseconds(100)));
+    const absl::Time after = absl::Now();
+    EXPECT_GE(result.start, before);
+    EXPECT_LE(result.start + result.wall, after);
+    EXPECT_GE(result.wall, absl::Microseconds(500));
+  }
+}
+
 TEST(LoadDriverTest, OpenLoopKeepsTheScheduleWhenTheServerKeepsUp) {
   OpenLoopPlan plan;
   plan.rpcs = 50;

@@ -116,7 +116,10 @@ void WarmUp(const ScenarioSettings& settings, int concurrency,
 
 // Runs one gbench call: fresh connections, then at least `concurrency` RPCs
 // (gbench may ask for fewer iterations than RPCs in flight). `warmed_up` is
-// the scenario's own flag, false until its first call.
+// the scenario's own flag, false until its first call. The start barrier
+// comes after everything untimed, so that processes sharing a --start_at
+// begin their timed calls together however long each took to connect and
+// warm up.
 void RunScenario(benchmark::State& state, const ScenarioSettings& settings,
                  int concurrency, RpcShape shape, const BatchRunner& run_batch,
                  const std::string& name, bool* warmed_up, RunLog* log) {
@@ -130,6 +133,7 @@ void RunScenario(benchmark::State& state, const ScenarioSettings& settings,
     return;
   }
   const int64_t batch = std::max<int64_t>(state.max_iterations, concurrency);
+  AwaitStart(settings.start_barrier);
   const CpuClock cpu_before = ReadCpu(channels->front());
   LoadResult result;
   while (state.KeepRunningBatch(batch)) {
@@ -145,7 +149,7 @@ void RunScenario(benchmark::State& state, const ScenarioSettings& settings,
                                      "; first: ", result.stats.first_error)
                             .c_str());
   }
-  log->Add({name, batch, result.wall, std::move(result.stats)});
+  log->Add({name, batch, result.start, result.wall, std::move(result.stats)});
 }
 
 // In open loop a run is the schedule: rate x duration calls, once.

@@ -10,6 +10,7 @@
 
 #include "bench/client/image_client.h"
 #include "bench/load/load_driver.h"
+#include "bench/start/start_barrier.h"
 #include "bench/stats/run_log.h"
 #include "bench/wire/stream_verifier.h"
 
@@ -34,6 +35,9 @@ struct ScenarioSettings {
   double rate = 0;
   Arrival arrival = Arrival::kConstant;
   absl::Duration open_loop_duration = absl::Seconds(10);
+  // --start_at: awaited after a run's connections and warm-up, before its
+  // timed work; it holds only the process's first timed section. Null: none.
+  StartBarrier* start_barrier = nullptr;
 };
 
 struct ScenarioMatrix {

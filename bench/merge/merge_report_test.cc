@@ -84,6 +84,93 @@ TEST(MergeReportTest, TotalsAndRatesOverTheLongestWallTime) {
                                 "bytes 1000000 (0.001 GB/s)"));
 }
 
+const absl::Time kStart = absl::FromUnixSeconds(1767225600);
+
+RecordedRun Windowed(RecordedRun run, absl::Duration after_start) {
+  run.start = kStart + after_start;
+  return run;
+}
+
+TEST(MergeReportTest, CoincidingWindowsGiveTheSumOfTheProcessesRates) {
+  const MergedRuns merged =
+      MergeFiles({{Windowed(MakeRun(kStream, 300, 1000, absl::Seconds(2), true),
+                            absl::ZeroDuration())},
+                  {Windowed(MakeRun(kStream, 100, 1000, absl::Seconds(2), true),
+                            absl::ZeroDuration())}});
+
+  const std::string report = MergeReport(merged);
+
+  EXPECT_THAT(report,
+              HasSubstr("processes merged 2 of 2, window 2.000 s from the "
+                        "first start to the last end\n"
+                        "  starts 0.0 ms apart, ends 0.0 ms apart\n"
+                        "  rpcs 400  images 4000  bytes 4000000  errors 0\n"
+                        "  per second: rpcs 200.0  images 2000.0  bytes "
+                        "2000000 (0.002 GB/s)\n"
+                        "  sum of per-process rates: rpcs 200.0  images "
+                        "2000.0  bytes 2000000 (0.002 GB/s)\n"));
+  EXPECT_THAT(report, Not(HasSubstr("WARNING")));
+}
+
+TEST(MergeReportTest, TheWindowSpansFirstStartToLastEndAndSaysTheSpread) {
+  // Starts 10 ms apart, ends 30 ms apart: a window of 1.030 s.
+  const MergedRuns merged =
+      MergeFiles({{Windowed(MakeRun(kList, 1000, 100, absl::Seconds(1)),
+                            absl::ZeroDuration())},
+                  {Windowed(MakeRun(kList, 1000, 100, absl::Milliseconds(1020)),
+                            absl::Milliseconds(10))}});
+  ASSERT_TRUE(merged.windows[0].has_value());
+  EXPECT_EQ(merged.windows[0]->first_start, kStart);
+  EXPECT_EQ(merged.windows[0]->last_start, kStart + absl::Milliseconds(10));
+  EXPECT_EQ(merged.windows[0]->first_end, kStart + absl::Seconds(1));
+  EXPECT_EQ(merged.windows[0]->last_end, kStart + absl::Milliseconds(1030));
+  EXPECT_NEAR(merged.rate_sums[0].rpcs, 1000 + 1000 / 1.02, 1e-9);
+
+  const std::string report = MergeReport(merged);
+
+  EXPECT_THAT(report, HasSubstr("window 1.030 s from the first start to the "
+                                "last end\n  starts 10.0 ms apart, ends 30.0 "
+                                "ms apart\n"));
+  // 2000 calls over 1.030 s; the sum assumes both ran at once throughout.
+  EXPECT_THAT(report, HasSubstr("per second: rpcs 1941.7  images 0.0"));
+  EXPECT_THAT(report, HasSubstr("sum of per-process rates: rpcs 1980.4"));
+  EXPECT_THAT(report, Not(HasSubstr("WARNING")));
+}
+
+TEST(MergeReportTest, WindowsThatHardlyOverlapAreWarned) {
+  const MergedRuns merged =
+      MergeFiles({{Windowed(MakeRun(kList, 1000, 100, absl::Seconds(1)),
+                            absl::ZeroDuration())},
+                  {Windowed(MakeRun(kList, 1000, 100, absl::Seconds(1)),
+                            absl::Milliseconds(600))}});
+
+  EXPECT_THAT(MergeReport(merged),
+              HasSubstr("  WARNING: every process was measuring for only "
+                        "0.400 s of the 1.600 s window"));
+}
+
+TEST(MergeReportTest, WithoutEveryWindowTheLongestWallTimeAsBefore) {
+  const MergedRuns merged =
+      MergeFiles({{Windowed(MakeRun(kList, 100, 100, absl::Seconds(1)),
+                            absl::ZeroDuration())},
+                  {MakeRun(kList, 100, 100, absl::Seconds(2))}});
+
+  EXPECT_EQ(merged.windows[0], std::nullopt);
+  const std::string report = MergeReport(merged);
+  EXPECT_THAT(report, HasSubstr("processes merged 2 of 2, longest wall time "
+                                "2.000 s\n"));
+  EXPECT_THAT(report, HasSubstr("per second: rpcs 100.0"));
+  EXPECT_THAT(report, HasSubstr("sum of per-process rates: rpcs 150.0"));
+}
+
+TEST(MergeReportTest, OneProcessPrintsItsWindowButNoSum) {
+  const std::string report = MergeReport(MergeFiles({{Windowed(
+      MakeRun(kList, 100, 100, absl::Seconds(1)), absl::ZeroDuration())}}));
+  EXPECT_THAT(report, HasSubstr("processes merged 1 of 1, window 1.000 s from "
+                                "the first start to the last end\n  rpcs 100"));
+  EXPECT_THAT(report, Not(HasSubstr("sum of per-process rates")));
+}
+
 TEST(MergeReportTest, PercentilesComeFromSummedBucketsNotAverages) {
   // 900 fast calls in one process, 100 slow in the other: p50 and p90 of all
   // samples are fast, p99 slow; averaging the processes' p50s would say

@@ -83,7 +83,7 @@ void BenchReporter::Collect(const Run& run) {
   AddSample(run, "p99_us", &repeatability_.p99_us);
   if (std::optional<RunLog::Entry> entry = log_->Claim(name, run.iterations)) {
     recorded_.push_back({run.benchmark_name(), run.repetition_index,
-                         entry->wall, std::move(entry->stats)});
+                         entry->wall, std::move(entry->stats), entry->start});
   }
 }
 

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "absl/status/status.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -12,7 +13,9 @@
 namespace image_bench {
 namespace {
 
-constexpr absl::string_view kHeader = "image_bench.RecordedRuns v1";
+// v2 added start_unix_ns; v1 files, without it, are still read.
+constexpr absl::string_view kHeader = "image_bench.RecordedRuns v2";
+constexpr absl::string_view kHeaderV1 = "image_bench.RecordedRuns v1";
 
 struct NamedHistogram {
   const char* name;
@@ -57,6 +60,12 @@ class LineReader {
     ++next_;
     return line;
   }
+  // Whether the next line is "key ...", without consuming it.
+  bool Next(absl::string_view key) {
+    if (done()) return false;
+    absl::string_view line = lines_[next_];
+    return absl::ConsumePrefix(&line, key) && absl::StartsWith(line, " ");
+  }
   absl::StatusOr<int64_t> Number(absl::string_view key) {
     absl::StatusOr<absl::string_view> value = Value(key);
     if (!value.ok()) return value.status();
@@ -98,6 +107,11 @@ absl::StatusOr<RecordedRun> ParseRun(LineReader& reader) {
   number = reader.Number("wall_ns");
   if (!number.ok()) return number.status();
   run.wall = absl::Nanoseconds(*number);
+  if (reader.Next("start_unix_ns")) {
+    number = reader.Number("start_unix_ns");
+    if (!number.ok()) return number.status();
+    run.start = absl::FromUnixNanos(*number);
+  }
   for (const NamedCount& count : kCounts) {
     number = reader.Number(count.name);
     if (!number.ok()) return number.status();
@@ -122,6 +136,20 @@ absl::StatusOr<RecordedRun> ParseRun(LineReader& reader) {
   return run;
 }
 
+// The span from the first start to the last end when both windows are
+// known, else the longest wall time with no start.
+void MergeWindows(const RecordedRun& run, RecordedRun* merged) {
+  if (!run.start.has_value() || !merged->start.has_value()) {
+    merged->start.reset();
+    merged->wall = std::max(merged->wall, run.wall);
+    return;
+  }
+  const absl::Time end =
+      std::max(*merged->start + merged->wall, *run.start + run.wall);
+  merged->start = std::min(*merged->start, *run.start);
+  merged->wall = end - *merged->start;
+}
+
 }  // namespace
 
 std::string FormatRecordedRuns(const std::vector<RecordedRun>& runs) {
@@ -129,6 +157,10 @@ std::string FormatRecordedRuns(const std::vector<RecordedRun>& runs) {
   for (const RecordedRun& run : runs) {
     absl::StrAppend(&text, "run ", run.name, "\nrepetition ", run.repetition,
                     "\nwall_ns ", absl::ToInt64Nanoseconds(run.wall), "\n");
+    if (run.start.has_value()) {
+      absl::StrAppend(&text, "start_unix_ns ", absl::ToUnixNanos(*run.start),
+                      "\n");
+    }
     for (const NamedCount& count : kCounts) {
       absl::StrAppend(&text, count.name, " ", run.stats.*count.member, "\n");
     }
@@ -142,7 +174,8 @@ std::string FormatRecordedRuns(const std::vector<RecordedRun>& runs) {
 
 absl::StatusOr<std::vector<RecordedRun>> ParseRecordedRuns(
     absl::string_view text) {
-  if (!absl::ConsumePrefix(&text, kHeader) ||
+  if ((!absl::ConsumePrefix(&text, kHeader) &&
+       !absl::ConsumePrefix(&text, kHeaderV1)) ||
       !absl::ConsumePrefix(&text, "\n")) {
     return absl::InvalidArgumentError(
         absl::StrCat("not a recorded-runs file (no '", kHeader, "' header)"));
@@ -171,7 +204,7 @@ std::vector<RecordedRun> MergeRecordedRuns(
         continue;
       }
       same->stats.Merge(run.stats);
-      same->wall = std::max(same->wall, run.wall);
+      MergeWindows(run, &*same);
     }
   }
   return merged;

@@ -93,6 +93,78 @@ TEST(RecordedRunsTest, MergingTwoProcessesEqualsOneHistogramOfAllSamples) {
   }
 }
 
+const absl::Time kStart = absl::FromUnixSeconds(1767225600);
+
+TEST(RecordedRunsTest, TheWindowStartRoundTripsToTheNanosecond) {
+  RecordedRun run = MakeRun("StreamImages/x", 1, 10, absl::Milliseconds(1500));
+  run.start = kStart + absl::Nanoseconds(123456789);
+
+  const std::string text = FormatRecordedRuns({run});
+  absl::StatusOr<std::vector<RecordedRun>> parsed = ParseRecordedRuns(text);
+
+  EXPECT_THAT(text, HasSubstr("\nwall_ns 1500000000\n"
+                              "start_unix_ns 1767225600123456789\n"));
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  ASSERT_EQ(parsed->size(), 1);
+  EXPECT_EQ((*parsed)[0].start, run.start);
+  EXPECT_EQ((*parsed)[0].wall, run.wall);
+}
+
+// Files written before windows were recorded: header v1, no start.
+TEST(RecordedRunsTest, AVersion1FileStillReads) {
+  std::string text = FormatRecordedRuns(
+      {MakeRun("ListImages/concurrency:1", 1, 50, absl::Seconds(2))});
+  ASSERT_EQ(text.rfind("image_bench.RecordedRuns v2\n", 0), 0);
+  text.replace(0, std::string("image_bench.RecordedRuns v2").size(),
+               "image_bench.RecordedRuns v1");
+
+  absl::StatusOr<std::vector<RecordedRun>> parsed = ParseRecordedRuns(text);
+
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  ASSERT_EQ(parsed->size(), 1);
+  EXPECT_EQ((*parsed)[0].start, std::nullopt);
+  EXPECT_EQ((*parsed)[0].stats.rpcs, 50);
+  EXPECT_EQ((*parsed)[0].wall, absl::Seconds(2));
+}
+
+TEST(RecordedRunsTest, MergedWindowSpansTheFirstStartToTheLastEnd) {
+  RecordedRun early = MakeRun("x", 1, 10, absl::Seconds(3));
+  early.start = kStart;
+  RecordedRun late = MakeRun("x", 2, 10, absl::Seconds(2));
+  late.start = kStart + absl::Milliseconds(1500);  // Ends 0.5 s after early.
+  RecordedRun inside = MakeRun("x", 3, 10, absl::Seconds(1));
+  inside.start = kStart + absl::Seconds(1);
+
+  const std::vector<RecordedRun> merged =
+      MergeRecordedRuns({{late}, {inside}, {early}});
+
+  ASSERT_EQ(merged.size(), 1);
+  EXPECT_EQ(merged[0].start, kStart);
+  EXPECT_EQ(merged[0].wall, absl::Milliseconds(3500));
+  // A merge of merges spans the same.
+  const std::vector<RecordedRun> again =
+      MergeRecordedRuns({MergeRecordedRuns({{late}, {inside}}), {early}});
+  EXPECT_EQ(again[0].start, kStart);
+  EXPECT_EQ(again[0].wall, absl::Milliseconds(3500));
+}
+
+TEST(RecordedRunsTest, AnUnknownStartLeavesTheLongestWallTime) {
+  RecordedRun windowed = MakeRun("x", 1, 10, absl::Seconds(2));
+  windowed.start = kStart;
+  const RecordedRun old = MakeRun("x", 2, 10, absl::Seconds(3));
+
+  for (const auto& files :
+       {std::vector<std::vector<RecordedRun>>{{windowed}, {old}},
+        std::vector<std::vector<RecordedRun>>{{old}, {windowed}}}) {
+    const std::vector<RecordedRun> merged = MergeRecordedRuns(files);
+    ASSERT_EQ(merged.size(), 1);
+    EXPECT_EQ(merged[0].start, std::nullopt);
+    EXPECT_EQ(merged[0].wall, absl::Seconds(3));
+    EXPECT_THAT(FormatRecordedRuns(merged),
+                ::testing::Not(HasSubstr("start_unix_ns")));
+  }
+}
+
 TEST(RecordedRunsTest, DifferentRunsStaySeparate) {
   const std::vector<RecordedRun> merged =
       MergeRecordedRuns({{MakeRun("a", 1, 10, absl::Seconds(1))},

@@ -21,6 +21,8 @@ class RunLog {
   struct Entry {
     std::string name;
     int64_t iterations = 0;
+    // The timed window, on the wall clock: from `start`, `wall` long.
+    absl::Time start;
     absl::Duration wall;
     RpcStats stats;
   };
