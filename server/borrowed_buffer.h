@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/string_view.h"
 #include "grpcpp/support/byte_buffer.h"
 #include "grpcpp/support/slice.h"
 #include "server/image_store.h"
@@ -40,7 +41,7 @@ inline std::vector<grpc::ByteBuffer> BorrowedImageBuffers(
 // go before they are sent. Costs a reference count per send, which static
 // slices do not.
 inline grpc::ByteBuffer SharingBuffer(
-    const std::string& bytes, const std::shared_ptr<const void>& owner) {
+    absl::string_view bytes, const std::shared_ptr<const void>& owner) {
   auto* hold = new std::shared_ptr<const void>(owner);
   const grpc::Slice slice(
       const_cast<char*>(bytes.data()), bytes.size(),

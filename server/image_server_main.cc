@@ -85,6 +85,12 @@ ABSL_FLAG(int, stream_records, image_server::StreamRecords::kDefaultCapacity,
           "image_service.ServerStats/GetStreams (a few hundred bytes each). 0 "
           "keeps none; with 0 and no --stream_log, calls are not timed at "
           "all.");
+ABSL_FLAG(int64_t, max_cache_mb, 0,
+          "0: hold every image in memory, encoded once at start-up. N > 0: "
+          "index metadata only and read images from disk into a cache of at "
+          "most N MB (least recently used out first), for image sets larger "
+          "than memory. A file changed on disk after indexing is never sent: "
+          "its stream fails, naming it, until SIGHUP rescans.");
 ABSL_FLAG(int, load_threads, 0,
           "Threads that index the directory at start-up; 0 for one per core.");
 // Calibration: known, deliberate slowness for checking that a client or a
@@ -110,6 +116,7 @@ namespace {
 constexpr char kProgram[] = "image_server";
 constexpr double kMaxGraceSeconds = 3600;
 constexpr int kMaxStreamRecords = 1000000;
+constexpr int64_t kMaxCacheMegabytes = int64_t{1} << 30;
 
 int Fail(absl::string_view message) {
   return image_common::FailWith(kProgram, message);
@@ -153,6 +160,13 @@ std::string FlagProblem() {
   if (absl::GetFlag(FLAGS_max_health_watches) < 0) {
     return "--max_health_watches must be >= 0";
   }
+  if (absl::GetFlag(FLAGS_max_cache_mb) < 0 ||
+      absl::GetFlag(FLAGS_max_cache_mb) > kMaxCacheMegabytes) {
+    return absl::StrCat(
+        "--max_cache_mb must be from 0 (no cache: all in "
+        "memory) to ",
+        kMaxCacheMegabytes);
+  }
   if (absl::GetFlag(FLAGS_load_threads) < 0)
     return "--load_threads must be >= 0";
   const int records = absl::GetFlag(FLAGS_stream_records);
@@ -195,6 +209,13 @@ void WarnAboutSkipped(const image_server::ImageStore& store) {
                  image_common::OneLine(skipped.name, 300).c_str(),
                  image_common::OneLine(skipped.reason, 300).c_str());
   }
+}
+
+// With --max_cache_mb: the cache.
+std::shared_ptr<image_server::ImageCache> MakeCache() {
+  const int64_t megabytes = absl::GetFlag(FLAGS_max_cache_mb);
+  if (megabytes == 0) return nullptr;
+  return std::make_shared<image_server::ImageCache>(megabytes * 1000000);
 }
 
 // SIGHUP: the directory indexed again, served from then on by new calls.
@@ -320,6 +341,8 @@ int main(int argc, char** argv) {
   load_options.threads = absl::GetFlag(FLAGS_load_threads);
   load_options.make_prober = image_server::SubprocessProberFactory(
       image_server::ProberNextToThisProgram());
+  std::shared_ptr<image_server::ImageCache> cache = MakeCache();
+  load_options.keep_content = cache == nullptr;
   absl::StatusOr<image_server::ImageStore> store =
       image_server::ImageStore::Load(absl::GetFlag(FLAGS_images_dir),
                                      load_options);
@@ -333,7 +356,8 @@ int main(int argc, char** argv) {
   if (calibration_options.enabled()) {
     calibration.emplace(calibration_options, absl::Now());
   }
-  image_server::ImageServiceImpl service(&*store, calibration, record_sinks);
+  image_server::ImageServiceImpl service(&*store, calibration, record_sinks,
+                                         cache);
   image_server::ServerStatsService stats(stream_records.get(),
                                          stream_log->get());
   image_server::ServerConfig config;
@@ -354,11 +378,16 @@ int main(int argc, char** argv) {
       tls->has_value()
           ? absl::StrCat(" (", image_common::DescribeServerTls(**tls), ")")
           : "";
+  const std::string held =
+      cache == nullptr ? ""
+                       : absl::StrCat(" on disk, cache ",
+                                      absl::GetFlag(FLAGS_max_cache_mb), " MB");
   std::printf(
-      "image_server: listening on %s%s, %zu images, %.1f MB, "
+      "image_server: listening on %s%s, %zu images, %.1f MB%s, "
       "loaded in %.2f s\n",
       started->address.c_str(), transport.c_str(), store->images().size(),
-      store->total_bytes() / 1e6, absl::ToDoubleSeconds(store->load_time()));
+      store->total_bytes() / 1e6, held.c_str(),
+      absl::ToDoubleSeconds(store->load_time()));
   AnnounceCalibration(calibration_options);
   std::fflush(stdout);
   // Last, so that whoever waits for the file also finds the lines above.
@@ -388,12 +417,22 @@ int main(int argc, char** argv) {
   // period came before the last image was sent (see ServiceCounters).
   std::printf(
       "image_server: stopped after %lld streams: %lld sent in full, %lld "
-      "ended early, %lld refused; %lld images sent\n",
+      "ended early, %lld refused, %lld failed; %lld images sent\n",
       static_cast<long long>(counters.streams_started),
       static_cast<long long>(counters.streams_sent_in_full),
       static_cast<long long>(counters.streams_cancelled),
       static_cast<long long>(counters.streams_refused),
+      static_cast<long long>(counters.streams_failed),
       static_cast<long long>(counters.images_sent));
+  if (cache != nullptr) {
+    const image_server::ImageCache::Stats cached = cache->stats();
+    std::printf(
+        "image_server: cache: %lld hits, %lld reads from disk, %lld "
+        "evicted; %.1f MB held at the end\n",
+        static_cast<long long>(cached.hits),
+        static_cast<long long>(cached.misses),
+        static_cast<long long>(cached.evictions), cached.cached_bytes / 1e6);
+  }
   CloseStreamLog(stream_log->get());
   // Every RPC has ended. gRPC's own teardown at exit would wait up to 10 s
   // for connections that clients still hold open (its iomgr shutdown

@@ -29,10 +29,12 @@ using image_common::ToGrpcStatus;
 
 ImageServiceImpl::ImageServiceImpl(const ImageStore* store,
                                    std::optional<Calibration> calibration,
-                                   std::vector<StreamRecordSink*> record_sinks)
+                                   std::vector<StreamRecordSink*> record_sinks,
+                                   std::shared_ptr<ImageCache> cache)
     : calibration_(std::move(calibration)),
       record_sinks_(std::move(record_sinks)),
-      current_(ServedImages::Borrowing(store)) {
+      cache_(std::move(cache)),
+      current_(ServedImages::Borrowing(store, cache_)) {
   AddRawUnaryMethod(kListImagesMethod,
                     [this](ServerContext* context, const ByteBuffer& request,
                            ByteBuffer* response) {
@@ -48,7 +50,7 @@ ImageServiceImpl::ImageServiceImpl(const ImageStore* store,
 
 void ImageServiceImpl::Replace(ImageStore store) {
   std::shared_ptr<const ServedImages> next =
-      ServedImages::Owning(std::move(store));
+      ServedImages::Owning(std::move(store), cache_);
   absl::MutexLock lock(&mutex_);
   current_ = std::move(next);
 }
@@ -65,6 +67,7 @@ ServiceCounters ImageServiceImpl::counters() const {
   counters.streams_sent_in_full = streams_sent_in_full_.load();
   counters.streams_cancelled = streams_cancelled_.load();
   counters.streams_refused = streams_refused_.load();
+  counters.streams_failed = streams_failed_.load();
   counters.images_sent = images_sent_.load();
   return counters;
 }
@@ -137,8 +140,19 @@ Status ImageServiceImpl::ServeStream(ServerContext* context,
     // Write fails once the client cancels or the deadline passes; asking
     // IsCancelled() first cost a zero-timeout poll of the call's queue per
     // image.
+    const grpc::ByteBuffer* response = served->in_memory_image(index);
+    grpc::ByteBuffer read;
+    if (response == nullptr) {
+      absl::StatusOr<grpc::ByteBuffer> from_cache = served->Read(index);
+      if (!from_cache.ok()) {
+        ++streams_failed_;
+        return ToGrpcStatus(from_cache.status());
+      }
+      read = *std::move(from_cache);
+      response = &read;
+    }
     const CallRecorder::Clock::time_point began = recorder->BeforeWrite();
-    const bool written = writer->Write(served->encoded_image(index));
+    const bool written = writer->Write(*response);
     recorder->AfterWrite(began, written,
                          served->store().images()[index].info.size_in_bytes());
     if (!written) return StreamEndedEarly();

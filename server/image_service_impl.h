@@ -17,6 +17,7 @@
 #include "image_service.pb.h"
 #include "server/calibration.h"
 #include "server/call_recorder.h"
+#include "server/image_cache.h"
 #include "server/image_store.h"
 #include "server/raw_sync_service.h"
 #include "server/served_images.h"
@@ -39,6 +40,9 @@ struct ServiceCounters {
   int64_t streams_cancelled = 0;  // Ended early, as above.
   // Refused before any image: a malformed request or an unknown name.
   int64_t streams_refused = 0;
+  // Ended by an error after it began: an image whose file changed on disk
+  // since indexing (with a cache, see image_cache.h).
+  int64_t streams_failed = 0;
   int64_t images_sent = 0;
 };
 
@@ -48,11 +52,13 @@ class ImageServiceImpl final : public RawSyncService {
   // point into its memory. With a calibration, calls and images wait as it
   // says (see calibration.h). Every finished call's StreamRecord goes to
   // each of `record_sinks` (which must outlive the service); with none,
-  // calls are not timed at all.
+  // calls are not timed at all. With a `cache`, `store` (and every store
+  // Replace gives) is an index without content, read through the cache.
   explicit ImageServiceImpl(
       const ImageStore* store,
       std::optional<Calibration> calibration = std::nullopt,
-      std::vector<StreamRecordSink*> record_sinks = {});
+      std::vector<StreamRecordSink*> record_sinks = {},
+      std::shared_ptr<ImageCache> cache = nullptr);
 
   // Serves `store` from now on. Calls already running go on with the images
   // they started with (see served_images.h).
@@ -83,6 +89,7 @@ class ImageServiceImpl final : public RawSyncService {
 
   const std::optional<Calibration> calibration_;
   const std::vector<StreamRecordSink*> record_sinks_;
+  const std::shared_ptr<ImageCache> cache_;
   mutable absl::Mutex mutex_;
   std::shared_ptr<const ServedImages> current_ ABSL_GUARDED_BY(mutex_);
 
@@ -91,6 +98,7 @@ class ImageServiceImpl final : public RawSyncService {
   std::atomic<int64_t> streams_sent_in_full_{0};
   std::atomic<int64_t> streams_cancelled_{0};
   std::atomic<int64_t> streams_refused_{0};
+  std::atomic<int64_t> streams_failed_{0};
   std::atomic<int64_t> images_sent_{0};
 };
 

@@ -15,9 +15,9 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "common/file_io.h"
 #include "common/one_line.h"
 #include "common/utf8.h"
+#include "server/response_framing.h"
 
 namespace image_server {
 namespace {
@@ -92,38 +92,33 @@ std::string FormatOf(const fs::path& path, const ImageMetadata& metadata) {
 }
 
 absl::StatusOr<StoredImage> LoadImage(const Candidate& candidate,
-                                      Prober& prober) {
+                                      Prober& prober, bool keep_content) {
   // Checked before reading: a huge (or sparse) file is never read whole.
-  absl::StatusOr<std::string> bytes = image_common::ReadFile(
+  absl::StatusOr<IndexedFile> file = ReadIndexedFile(
       candidate.path.string(), std::numeric_limits<int32_t>::max());
-  if (absl::IsOutOfRange(bytes.status())) {
+  if (absl::IsOutOfRange(file.status())) {
     return absl::InvalidArgumentError(
         "larger than 2 GiB, more than size_in_bytes can hold");
   }
-  if (!bytes.ok()) return bytes.status();
-  if (bytes->empty()) return absl::InvalidArgumentError("empty file");
-  absl::StatusOr<ImageMetadata> metadata = prober.Probe(*bytes);
+  if (!file.ok()) return file.status();
+  if (file->bytes.empty()) return absl::InvalidArgumentError("empty file");
+  absl::StatusOr<ImageMetadata> metadata = prober.Probe(file->bytes);
   if (!metadata.ok()) return metadata.status();
 
   StoredImage stored;
   image_service::ImageInfo& info = stored.info;
   info.set_name(candidate.name);
   info.set_format(FormatOf(candidate.path, *metadata));
-  info.set_size_in_bytes(static_cast<int32_t>(bytes->size()));
+  info.set_size_in_bytes(static_cast<int32_t>(file->bytes.size()));
   info.set_width(metadata->width);
   info.set_height(metadata->height);
   info.set_channels(metadata->channels);
-
-  image_service::StreamImagesResponse response;
-  image_service::Image& image = *response.mutable_image();
-  image.set_name(info.name());
-  image.set_content(*std::move(bytes));
-  image.set_format(info.format());
-  image.set_size_in_bytes(info.size_in_bytes());
-  image.set_width(info.width());
-  image.set_height(info.height());
-  image.set_channels(info.channels());
-  stored.encoded_response = response.SerializeAsString();
+  stored.path = candidate.path.string();
+  stored.file_identity = file->identity;
+  if (keep_content) {
+    stored.encoded_response =
+        EncodeResponse(FramingFor(info, info.size_in_bytes()), file->bytes);
+  }
   return stored;
 }
 
@@ -131,20 +126,20 @@ absl::StatusOr<StoredImage> LoadImage(const Candidate& candidate,
 // own; results keep candidate order. Fails only if a prober cannot start.
 absl::StatusOr<std::vector<absl::StatusOr<StoredImage>>> LoadAll(
     const std::vector<Candidate>& candidates, int threads,
-    const ProberFactory& make_prober) {
+    const LoadOptions& options) {
   std::vector<absl::StatusOr<StoredImage>> results(candidates.size());
   if (candidates.empty()) return results;
   threads = static_cast<int>(std::min<size_t>(threads, candidates.size()));
   std::vector<absl::Status> starts(threads);
   std::atomic<size_t> next{0};
   auto work = [&](int thread) {
-    absl::StatusOr<std::unique_ptr<Prober>> prober = make_prober();
+    absl::StatusOr<std::unique_ptr<Prober>> prober = options.make_prober();
     if (!prober.ok()) {
       starts[thread] = prober.status();
       return;
     }
     for (size_t i = next++; i < candidates.size(); i = next++) {
-      results[i] = LoadImage(candidates[i], **prober);
+      results[i] = LoadImage(candidates[i], **prober, options.keep_content);
     }
   };
   std::vector<std::thread> workers;
@@ -192,7 +187,7 @@ absl::StatusOr<ImageStore> ImageStore::Load(const std::string& directory,
   ImageStore store;
   store.skipped_ = std::move(listing->skipped);
   absl::StatusOr<std::vector<absl::StatusOr<StoredImage>>> all =
-      LoadAll(listing->candidates, ThreadCount(options), options.make_prober);
+      LoadAll(listing->candidates, ThreadCount(options), options);
   if (!all.ok()) return all.status();
   std::vector<absl::StatusOr<StoredImage>>& loaded = *all;
   for (size_t i = 0; i < loaded.size(); ++i) {

@@ -1,6 +1,8 @@
-// The images the server holds: a directory indexed once at start-up. Each
-// image's StreamImagesResponse is encoded here, once, so serving it costs no
-// per-request copy or serialization.
+// The images the server holds: a directory indexed once at start-up. By
+// default each image's StreamImagesResponse is encoded here, once, so serving
+// it costs no per-request copy or serialization. An index without content
+// keeps only what each file was when indexed; the image cache
+// (image_cache.h) reads and encodes the bytes when they are sent.
 #ifndef SERVER_IMAGE_STORE_H_
 #define SERVER_IMAGE_STORE_H_
 
@@ -13,14 +15,20 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "image_service.pb.h"
+#include "server/image_file.h"
 #include "server/prober.h"
 
 namespace image_server {
 
 struct StoredImage {
   image_service::ImageInfo info;
-  // A serialized StreamImagesResponse whose content is the file's bytes.
+  // A serialized StreamImagesResponse whose content is the file's bytes;
+  // empty in an index without content.
   std::string encoded_response;
+  // The file, and what it was when indexed: a cache fill that finds it
+  // changed sends nothing of it.
+  std::string path;
+  FileIdentity file_identity;
 };
 
 // A file under the directory that is not served, and why.
@@ -38,6 +46,9 @@ struct LoadOptions {
   // Required: one prober per loading thread. The server uses
   // SubprocessProberFactory, tests InProcessProber.
   ProberFactory make_prober;
+  // False: keep metadata only, no encoded responses (for ImageCache). The
+  // files are still read whole once, to probe them.
+  bool keep_content = true;
 };
 
 class ImageStore {

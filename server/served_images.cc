@@ -7,25 +7,39 @@
 namespace image_server {
 
 std::shared_ptr<const ServedImages> ServedImages::Borrowing(
-    const ImageStore* store) {
+    const ImageStore* store, std::shared_ptr<ImageCache> cache) {
   std::shared_ptr<ServedImages> served(new ServedImages);
   served->store_ = store;
-  served->encoded_images_ = BorrowedImageBuffers(*store);
+  served->cache_ = std::move(cache);
+  if (served->cache_ == nullptr) {
+    served->encoded_images_ = BorrowedImageBuffers(*store);
+  }
   served->encoded_list_ = BorrowedBuffer(store->encoded_list());
   return served;
 }
 
-std::shared_ptr<const ServedImages> ServedImages::Owning(ImageStore store) {
+std::shared_ptr<const ServedImages> ServedImages::Owning(
+    ImageStore store, std::shared_ptr<ImageCache> cache) {
   const auto owned = std::make_shared<const ImageStore>(std::move(store));
   std::shared_ptr<ServedImages> served(new ServedImages);
   served->store_ = owned.get();
-  served->encoded_images_.reserve(owned->images().size());
-  for (const StoredImage& image : owned->images()) {
-    served->encoded_images_.push_back(
-        SharingBuffer(image.encoded_response, owned));
+  served->cache_ = std::move(cache);
+  if (served->cache_ == nullptr) {
+    served->encoded_images_.reserve(owned->images().size());
+    for (const StoredImage& image : owned->images()) {
+      served->encoded_images_.push_back(
+          SharingBuffer(image.encoded_response, owned));
+    }
   }
   served->encoded_list_ = SharingBuffer(owned->encoded_list(), owned);
   return served;
+}
+
+absl::StatusOr<grpc::ByteBuffer> ServedImages::Read(int i) const {
+  absl::StatusOr<std::shared_ptr<const CachedResponse>> response =
+      cache_->Get(store_->images()[i]);
+  if (!response.ok()) return response.status();
+  return SharingBuffer((*response)->bytes(), *response);
 }
 
 }  // namespace image_server

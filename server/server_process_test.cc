@@ -349,7 +349,7 @@ TEST(ServerProcessTest, SighupRescansWhileRunningStreamsKeepTheirImages) {
   EXPECT_EQ(server.WaitForExit(absl::Seconds(10)), 0);
   EXPECT_THAT(server.out(),
               HasSubstr("stopped after 1 streams: 1 sent in full, 0 ended "
-                        "early, 0 refused; 2000 images sent"));
+                        "early, 0 refused, 0 failed; 2000 images sent"));
 }
 
 TEST(ServerProcessTest, SkippedFileNamesAreEscapedOnOneLine) {
