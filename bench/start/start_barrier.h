@@ -30,8 +30,8 @@ inline constexpr absl::Duration kStartAtPastSlack = absl::Seconds(5);
 inline constexpr absl::Duration kStartAtMaxLead = absl::Hours(24);
 
 // Parses --start_at: seconds since the Unix epoch, fraction allowed, e.g.
-// "1767225600.5", to the microsecond, checked against `now`. InvalidArgument, naming the value,
-// for anything else: not a number, NaN or infinite, more than
+// "1767225600.5", to the microsecond, checked against `now`. InvalidArgument,
+// naming the value, for anything else: not a number, NaN or infinite, more than
 // kStartAtPastSlack before `now`, more than kStartAtMaxLead after it.
 absl::StatusOr<absl::Time> ParseStartAt(absl::string_view text, absl::Time now);
 
