@@ -341,6 +341,14 @@ int main(int argc, char** argv) {
   load_options.threads = absl::GetFlag(FLAGS_load_threads);
   load_options.make_prober = image_server::SubprocessProberFactory(
       image_server::ProberNextToThisProgram());
+  load_options.on_progress = [](size_t done, size_t total,
+                                absl::Duration elapsed) {
+    std::fprintf(stderr,
+                 "image_server: indexing: %zu of %zu files probed (%.0f %%), "
+                 "%.0f s\n",
+                 done, total, 100.0 * done / total,
+                 absl::ToDoubleSeconds(elapsed));
+  };
   std::shared_ptr<image_server::ImageCache> cache = MakeCache();
   load_options.keep_content = cache == nullptr;
   absl::StatusOr<image_server::ImageStore> store =

@@ -126,12 +126,14 @@ absl::StatusOr<StoredImage> LoadImage(const Candidate& candidate,
 // own; results keep candidate order. Fails only if a prober cannot start.
 absl::StatusOr<std::vector<absl::StatusOr<StoredImage>>> LoadAll(
     const std::vector<Candidate>& candidates, int threads,
-    const LoadOptions& options) {
+    const LoadOptions& options, absl::Time start) {
   std::vector<absl::StatusOr<StoredImage>> results(candidates.size());
   if (candidates.empty()) return results;
   threads = static_cast<int>(std::min<size_t>(threads, candidates.size()));
   std::vector<absl::Status> starts(threads);
   std::atomic<size_t> next{0};
+  std::atomic<size_t> done{0};
+  absl::Time next_report = start + options.progress_every;
   auto work = [&](int thread) {
     absl::StatusOr<std::unique_ptr<Prober>> prober = options.make_prober();
     if (!prober.ok()) {
@@ -140,6 +142,12 @@ absl::StatusOr<std::vector<absl::StatusOr<StoredImage>>> LoadAll(
     }
     for (size_t i = next++; i < candidates.size(); i = next++) {
       results[i] = LoadImage(candidates[i], **prober, options.keep_content);
+      const size_t now_done = ++done;
+      // One thread reports, so lines never interleave.
+      if (thread == 0 && options.on_progress && absl::Now() >= next_report) {
+        options.on_progress(now_done, candidates.size(), absl::Now() - start);
+        next_report = absl::Now() + options.progress_every;
+      }
     }
   };
   std::vector<std::thread> workers;
@@ -187,7 +195,7 @@ absl::StatusOr<ImageStore> ImageStore::Load(const std::string& directory,
   ImageStore store;
   store.skipped_ = std::move(listing->skipped);
   absl::StatusOr<std::vector<absl::StatusOr<StoredImage>>> all =
-      LoadAll(listing->candidates, ThreadCount(options), options);
+      LoadAll(listing->candidates, ThreadCount(options), options, start);
   if (!all.ok()) return all.status();
   std::vector<absl::StatusOr<StoredImage>>& loaded = *all;
   for (size_t i = 0; i < loaded.size(); ++i) {

@@ -7,6 +7,7 @@
 #define SERVER_IMAGE_STORE_H_
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -49,6 +50,12 @@ struct LoadOptions {
   // False: keep metadata only, no encoded responses (for ImageCache). The
   // files are still read whole once, to probe them.
   bool keep_content = true;
+  // While indexing runs, called every `progress_every` (never in the first
+  // interval, so a quick load says nothing) with the files probed so far,
+  // of how many, and the time since the load began.
+  std::function<void(size_t done, size_t total, absl::Duration elapsed)>
+      on_progress;
+  absl::Duration progress_every = absl::Seconds(3);
 };
 
 class ImageStore {

@@ -114,6 +114,28 @@ TEST(ImageStoreTest, MetadataAndEncodedResponseMatchTheFile) {
   EXPECT_EQ(store->total_bytes(), jpeg.size() + gray.size() + rgba.size());
 }
 
+TEST(ImageStoreTest, ALongLoadReportsProgressAndAQuickOneDoesNot) {
+  TempDirectory directory;
+  for (int i = 0; i < 6; ++i) {
+    directory.WriteFile(absl::StrCat("p", i, ".png"),
+                        EncodeTestImage(8, 8, 3, ".png"));
+  }
+  LoadOptions options = TestLoadOptions();
+  std::vector<size_t> reported;
+  options.on_progress = [&reported](size_t done, size_t total, absl::Duration) {
+    EXPECT_EQ(total, 6u);
+    reported.push_back(done);
+  };
+  ASSERT_TRUE(ImageStore::Load(directory.path(), options).ok());
+  EXPECT_TRUE(reported.empty());  // Well within the first 3 s.
+
+  options.progress_every = absl::ZeroDuration();
+  ASSERT_TRUE(ImageStore::Load(directory.path(), options).ok());
+  ASSERT_FALSE(reported.empty());
+  EXPECT_TRUE(std::is_sorted(reported.begin(), reported.end()));
+  EXPECT_LE(reported.back(), 6u);
+}
+
 TEST(ImageStoreTest, ImagesAreRecognisedByContentNotExtension) {
   TempDirectory dir;
   dir.WriteFile("no_extension", EncodeTestImage(8, 8, 3, ".png"));
