@@ -12,7 +12,7 @@ ImageCache::ImageCache(int64_t capacity_bytes)
 
 absl::StatusOr<std::shared_ptr<const CachedResponse>> ImageCache::Get(
     const StoredImage& image) {
-  Key key{image.info.name(), image.file_identity};
+  const KeyView key(image.info.name(), image.file_identity);
   {
     absl::MutexLock lock(&mutex_);
     const auto found = entries_.find(key);
@@ -23,7 +23,8 @@ absl::StatusOr<std::shared_ptr<const CachedResponse>> ImageCache::Get(
     }
     if (std::shared_ptr<const CachedResponse> held = StillHeld(key)) {
       ++stats_.hits;
-      Insert(std::move(key), held);  // Costs no memory: it is in use anyway.
+      // Costs no memory: it is in use anyway.
+      Insert(Key{std::string(key.name), key.file}, held);
       return held;
     }
     ++stats_.misses;
@@ -42,12 +43,12 @@ absl::StatusOr<std::shared_ptr<const CachedResponse>> ImageCache::Get(
     absl::erase_if(handed_out_,
                    [](const auto& handed) { return handed.second.expired(); });
   }
-  handed_out_[key] = *response;
-  Insert(std::move(key), *response);
+  handed_out_[Key{std::string(key.name), key.file}] = *response;
+  Insert(Key{std::string(key.name), key.file}, *response);
   return response;
 }
 
-std::shared_ptr<const CachedResponse> ImageCache::StillHeld(const Key& key) {
+std::shared_ptr<const CachedResponse> ImageCache::StillHeld(KeyView key) {
   const auto handed = handed_out_.find(key);
   if (handed == handed_out_.end()) return nullptr;
   std::shared_ptr<const CachedResponse> held = handed->second.lock();

@@ -67,15 +67,31 @@ class ImageCache {
   struct Key {
     std::string name;
     FileIdentity file;
-    friend bool operator==(const Key& a, const Key& b) {
-      return a.name == b.name && a.file == b.file;
-    }
-    template <typename H>
-    friend H AbslHashValue(H state, const Key& key) {
-      return H::combine(std::move(state), key.name, key.file.device,
-                        key.file.inode, key.file.size, key.file.modified_ns);
+  };
+  // A key to look up with, over the caller's name: a hit copies no string.
+  struct KeyView {
+    KeyView(absl::string_view name, const FileIdentity& file)
+        : name(name), file(file) {}
+    KeyView(const Key& key)  // NOLINT: implicit, for the map's own keys.
+        : name(key.name), file(key.file) {}
+    absl::string_view name;
+    const FileIdentity& file;
+  };
+  struct KeyHash {
+    using is_transparent = void;
+    size_t operator()(KeyView key) const {
+      return absl::HashOf(key.name, key.file.device, key.file.inode,
+                          key.file.size, key.file.modified_ns);
     }
   };
+  struct KeyEqual {
+    using is_transparent = void;
+    bool operator()(KeyView a, KeyView b) const {
+      return a.name == b.name && a.file == b.file;
+    }
+  };
+  template <typename Value>
+  using KeyMap = absl::flat_hash_map<Key, Value, KeyHash, KeyEqual>;
   struct Entry {
     std::shared_ptr<const CachedResponse> response;
     std::list<Key>::iterator recency;
@@ -89,16 +105,16 @@ class ImageCache {
 
   // A response some sender still holds, cached or evicted: another stream
   // that wants the same image shares it rather than reading a copy.
-  std::shared_ptr<const CachedResponse> StillHeld(const Key& key)
+  std::shared_ptr<const CachedResponse> StillHeld(KeyView key)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
 
   const int64_t capacity_bytes_;
   // Shared with the responses, which can outlive the cache.
   const std::shared_ptr<ResponseBuffers> buffers_;
   mutable absl::Mutex mutex_;
-  absl::flat_hash_map<Key, Entry> entries_ ABSL_GUARDED_BY(mutex_);
+  KeyMap<Entry> entries_ ABSL_GUARDED_BY(mutex_);
   // Every response handed out and maybe still alive.
-  absl::flat_hash_map<Key, std::weak_ptr<const CachedResponse>> handed_out_
+  KeyMap<std::weak_ptr<const CachedResponse>> handed_out_
       ABSL_GUARDED_BY(mutex_);
   // Most recently used first.
   std::list<Key> recency_ ABSL_GUARDED_BY(mutex_);

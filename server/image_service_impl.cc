@@ -143,12 +143,11 @@ Status ImageServiceImpl::ServeStream(ServerContext* context,
     const grpc::ByteBuffer* response = served->in_memory_image(index);
     grpc::ByteBuffer read;
     if (response == nullptr) {
-      absl::StatusOr<grpc::ByteBuffer> from_cache = served->Read(index);
-      if (!from_cache.ok()) {
+      if (absl::Status from_cache = served->Read(index, &read);
+          !from_cache.ok()) {
         ++streams_failed_;
-        return ToGrpcStatus(from_cache.status());
+        return ToGrpcStatus(from_cache);
       }
-      read = *std::move(from_cache);
       response = &read;
     }
     const CallRecorder::Clock::time_point began = recorder->BeforeWrite();

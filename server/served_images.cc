@@ -35,11 +35,13 @@ std::shared_ptr<const ServedImages> ServedImages::Owning(
   return served;
 }
 
-absl::StatusOr<grpc::ByteBuffer> ServedImages::Read(int i) const {
+absl::Status ServedImages::Read(int i, grpc::ByteBuffer* out) const {
   absl::StatusOr<std::shared_ptr<const CachedResponse>> response =
       cache_->Get(store_->images()[i]);
   if (!response.ok()) return response.status();
-  return SharingBuffer((*response)->bytes(), *response);
+  grpc::ByteBuffer shared = SharingBuffer((*response)->bytes(), *response);
+  out->Swap(&shared);
+  return absl::OkStatus();
 }
 
 }  // namespace image_server

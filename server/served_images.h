@@ -10,7 +10,7 @@
 #include <memory>
 #include <vector>
 
-#include "absl/status/statusor.h"
+#include "absl/status/status.h"
 #include "grpcpp/support/byte_buffer.h"
 #include "server/image_cache.h"
 #include "server/image_store.h"
@@ -36,9 +36,11 @@ class ServedImages {
   const grpc::ByteBuffer* in_memory_image(int i) const {
     return cache_ == nullptr ? &encoded_images_[i] : nullptr;
   }
-  // The same response through the cache (ImageCache::Get's errors), as a
-  // buffer that keeps its bytes alive until gRPC has sent them.
-  absl::StatusOr<grpc::ByteBuffer> Read(int i) const;
+  // The same response through the cache (ImageCache::Get's errors), into
+  // `out`, as a buffer that keeps its bytes alive until gRPC has sent them.
+  // (An out-parameter: grpc::ByteBuffer has no move, and each copy costs an
+  // allocation per image.)
+  absl::Status Read(int i, grpc::ByteBuffer* out) const;
   const grpc::ByteBuffer& encoded_list() const { return encoded_list_; }
 
  private:
