@@ -1,22 +1,26 @@
 // The real image_bench against the real image_server, and against a test
 // server that corrupts images: checks what a user reads (exit code, the
 // table's efficiency line, the JSON counters).
+#include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "bench/report/recorded_runs.h"
 #include "common/file_io.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/struct.pb.h"
+#include "google/protobuf/util/json_util.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
 #include "image_service.grpc.pb.h"
@@ -204,6 +208,110 @@ TEST(ImageBenchEndToEndTest, CorruptedImageIsReportedAsAnError) {
     server->Shutdown(std::chrono::system_clock::now());
     fs::remove(json);
   }
+}
+
+// The default images by file size (the content the server sends).
+std::map<int64_t, std::string> NamesBySize() {
+  std::map<int64_t, std::string> names;
+  for (const auto& entry : fs::recursive_directory_iterator(IMAGES_DIR)) {
+    if (entry.is_regular_file()) {
+      names[static_cast<int64_t>(entry.file_size())] =
+          entry.path().lexically_relative(IMAGES_DIR).generic_string();
+    }
+  }
+  return names;
+}
+
+Struct ParseJson(const std::string& json) {
+  Struct parsed;
+  EXPECT_TRUE(google::protobuf::util::JsonStringToMessage(json, &parsed).ok())
+      << json.substr(0, 200);
+  return parsed;
+}
+
+std::string Text(const Struct& object, const std::string& key) {
+  const auto found = object.fields().find(key);
+  return found == object.fields().end() ? "" : found->second.string_value();
+}
+
+// The server's StreamImages records of streams of `images` images (its
+// --stream_log file, one JSON object a line): their byte counts, each
+// record's status checked.
+std::vector<int64_t> StreamBytes(const std::string& log, int images) {
+  std::vector<int64_t> bytes;
+  const std::string text = image_common::ReadFile(log).value_or("");
+  for (absl::string_view line : absl::StrSplit(text, '\n', absl::SkipEmpty())) {
+    const Struct record = ParseJson(std::string(line));
+    if (Text(record, "rpc") != "StreamImages" ||
+        Number(record, "images") != images) {
+      continue;
+    }
+    EXPECT_EQ(Text(record, "status"), "OK") << line;
+    bytes.push_back(static_cast<int64_t>(Number(record, "bytes")));
+  }
+  return bytes;
+}
+
+// --random_names, on the sync path (1 in flight) and the async one (3): the
+// server is asked for many different images, where one cycled request
+// would ask for the same few again and again, and every image still
+// verifies. The server's records hold no names, but a one-image stream's
+// bytes are that image's size, and the default images' sizes all differ:
+// the sizes the server sent are the names it was asked for.
+TEST(ImageBenchEndToEndTest, RandomNamesAskTheServerForManyDifferentImages) {
+  const std::map<int64_t, std::string> names_by_size = NamesBySize();
+  ASSERT_EQ(names_by_size.size(), 24) << "two default images share a size";
+  const std::string log = ScratchPath("random_names_calls.jsonl");
+  fs::remove(log);
+  ServerProcess server(SERVER_BINARY,
+                       {"--images_dir=" IMAGES_DIR, "--stream_log=" + log});
+  const std::optional<std::string> address = server.WaitForAddress();
+  ASSERT_TRUE(address.has_value()) << server.process().err();
+  const std::string json = ScratchPath("random_names.json");
+
+  Subprocess bench(
+      BENCH_BINARY,
+      {"--target=" + *address, "--random_names=7", "--images_per_stream=1,4",
+       "--stream_concurrency=1,3", "--channels=2",
+       "--benchmark_filter=^StreamImages", "--benchmark_min_time=0.1",
+       "--benchmark_out=" + json, "--benchmark_out_format=json"});
+  const std::optional<int> exit_code = bench.WaitForExit(absl::Minutes(3));
+  ASSERT_TRUE(exit_code.has_value());
+  ASSERT_EQ(*exit_code, 0) << bench.err();
+  server.process().Signal(SIGTERM);  // Writes the rest of the log.
+  ASSERT_TRUE(server.process().WaitForExit(absl::Seconds(20)).has_value());
+
+  EXPECT_THAT(bench.err(), HasSubstr("\nrandom_names: 7\n"));
+  const std::string report = image_common::ReadFile(json).value_or("");
+  EXPECT_EQ(Text(ParseJson(report).fields().at("context").struct_value(),
+                 "random_names"),
+            "7");
+  const std::map<std::string, Struct> runs = BenchmarksByName(report);
+  EXPECT_EQ(runs.size(), 4);
+  for (const auto& [name, run] : runs) {
+    SCOPED_TRACE(name);
+    EXPECT_EQ(Number(run, "errors"), 0);
+    const int per_stream =
+        absl::StrContains(name, "images_per_stream:4/") ? 4 : 1;
+    EXPECT_NEAR(
+        Number(run, "images_per_second") / Number(run, "rpcs_per_second"),
+        per_stream, per_stream * 1e-6);
+  }
+
+  const std::vector<int64_t> singles = StreamBytes(log, 1);
+  ASSERT_GE(singles.size(), 40);
+  std::set<int64_t> sizes;
+  for (const int64_t bytes : singles) {
+    EXPECT_TRUE(names_by_size.count(bytes)) << bytes << " bytes: no image";
+    sizes.insert(bytes);
+  }
+  // One cycled request would have asked for one image only.
+  EXPECT_GE(sizes.size(), 16);
+  const std::vector<int64_t> fours = StreamBytes(log, 4);
+  ASSERT_GE(fours.size(), 20);
+  EXPECT_GE(std::set<int64_t>(fours.begin(), fours.end()).size(), 10);
+  fs::remove(log);
+  fs::remove(json);
 }
 
 TEST(ImageBenchEndToEndTest, UnreachableTargetIsOneLineAndAQuickFailure) {

@@ -22,6 +22,7 @@
 #include "bench/baselines/tcp_benchmarks.h"
 #include "bench/client/image_client.h"
 #include "bench/load/scenarios.h"
+#include "bench/load/stream_requests.h"
 #include "bench/report/bench_reporter.h"
 #include "bench/report/compact_console.h"
 #include "bench/start/start_barrier.h"
@@ -37,6 +38,13 @@ ABSL_FLAG(int, channels, 8,
 ABSL_FLAG(std::vector<std::string>, images, {},
           "Comma-separated image names that streams cycle through; default: "
           "every image ListImages returns.");
+ABSL_FLAG(image_bench::RandomNamesFlag, random_names, {},
+          "SEED: every StreamImages call asks for names drawn at random, "
+          "uniformly and with replacement, from --images (default: every "
+          "image), new names for each call, repeatably from SEED; 0 (the "
+          "default): every call asks for the same names, cycling through "
+          "--images. For a server whose images do not all fit its cache. "
+          "Give each of several bench processes its own SEED.");
 ABSL_FLAG(bool, verify, true,
           "Check every received image: order, size_in_bytes, and content "
           "against the first copy received. Mismatches are errors.");
@@ -298,6 +306,16 @@ void AddRunContext(const ScenarioSettings& settings,
                        : "plaintext");
   benchmark::AddCustomContext("images", absl::StrCat(images.size()));
   benchmark::AddCustomContext("image_bytes", absl::StrCat(bytes));
+  benchmark::AddCustomContext("random_names",
+                              absl::StrCat(settings.random_names_seed));
+  benchmark::AddCustomContext(
+      "stream_names",
+      settings.random_names_seed == 0
+          ? "cycled (every call of a StreamImages scenario asks for the same "
+            "names)"
+          : absl::StrCat("random (every StreamImages call asks for its own "
+                         "names, drawn uniformly from the images; seed ",
+                         settings.random_names_seed, ")"));
   benchmark::AddCustomContext("build", image_common::VersionText(kProgram));
 }
 
@@ -322,6 +340,7 @@ absl::Status Prepare(const ScenarioMatrix& matrix, StartBarrier* start,
   settings->channel.tls = *std::move(tls);
   settings->verify = absl::GetFlag(FLAGS_verify);
   settings->decode = absl::GetFlag(FLAGS_decode);
+  settings->random_names_seed = absl::GetFlag(FLAGS_random_names).seed;
   settings->rate = absl::GetFlag(FLAGS_rate);
   settings->arrival = absl::GetFlag(FLAGS_arrival) == "poisson"
                           ? image_bench::Arrival::kPoisson

@@ -71,18 +71,11 @@ bool ListImagesSlot::Proceed(bool ok, RpcStats* stats) {
   return true;
 }
 
-StreamRequest::StreamRequest(const image_service::StreamImagesRequest& request)
-    : images(request.image_names_size()) {
-  const std::string bytes = request.SerializeAsString();
-  const grpc::Slice slice(bytes);
-  encoded = grpc::ByteBuffer(&slice, 1);
-}
-
-StreamReceiver::StreamReceiver(const StreamRequest* request,
-                               const StreamVerifier* verifier, bool decode)
-    : request_(request), verifier_(verifier), decode_(decode) {}
+StreamReceiver::StreamReceiver(StreamRequestSource* requests, bool decode)
+    : requests_(requests), decode_(decode) {}
 
 void StreamReceiver::Begin(absl::Time start) {
+  request_ = &requests_->Next();
   previous_ = start;
   received_ = 0;
 }
@@ -100,7 +93,8 @@ void StreamReceiver::Receive(grpc::ByteBuffer* buffer, RpcStats* stats) {
     return;
   }
   stats->bytes += image_.content_size;
-  if (verifier_ != nullptr && !verifier_->Check(position, image_, &problem_)) {
+  if (const StreamVerifier* verifier = request_->verifier();
+      verifier != nullptr && !verifier->Check(position, image_, &problem_)) {
     stats->AddError(problem_);
   }
   if (decode_ && !Decodes()) {
@@ -112,9 +106,9 @@ void StreamReceiver::End(const grpc::Status& status, RpcStats* stats) const {
   if (!status.ok()) {
     stats->AddError(absl::StrCat("StreamImages: ",
                                  image_common::DescribeGrpcStatus(status)));
-  } else if (received_ != request_->images) {
+  } else if (received_ != request_->images()) {
     stats->AddError(absl::StrCat("stream ended after ", received_, " of ",
-                                 request_->images, " images"));
+                                 request_->images(), " images"));
   }
 }
 
@@ -125,18 +119,17 @@ bool StreamReceiver::Decodes() {
 }
 
 StreamImagesWorker::StreamImagesWorker(std::shared_ptr<grpc::Channel> channel,
-                                       const StreamRequest* request,
-                                       const StreamVerifier* verifier,
+                                       StreamRequestSource* requests,
                                        bool decode)
     : stream_(std::move(channel), kStreamImagesMethod),
-      receiver_(request, verifier, decode) {}
+      receiver_(requests, decode) {}
 
 void StreamImagesWorker::Call(absl::Time intended_start, RpcStats* stats) {
   grpc::ClientContext context;
   const absl::Time start = absl::Now();
+  receiver_.Begin(start);
   std::unique_ptr<grpc::ClientReader<grpc::ByteBuffer>> reader =
       stream_.Start(&context, receiver_.request());
-  receiver_.Begin(start);
   while (reader->Read(&buffer_)) receiver_.Receive(&buffer_, stats);
   const grpc::Status status = reader->Finish();
   const absl::Time end = absl::Now();
@@ -147,9 +140,8 @@ void StreamImagesWorker::Call(absl::Time intended_start, RpcStats* stats) {
 }
 
 StreamImagesSlot::StreamImagesSlot(std::shared_ptr<grpc::Channel> channel,
-                                   const StreamRequest* request,
-                                   const StreamVerifier* verifier, bool decode)
-    : stub_(std::move(channel)), receiver_(request, verifier, decode) {}
+                                   StreamRequestSource* requests, bool decode)
+    : stub_(std::move(channel)), receiver_(requests, decode) {}
 
 void StreamImagesSlot::Start(grpc::CompletionQueue* cq, void* tag) {
   call_.reset();  // Before its call goes with the old context.

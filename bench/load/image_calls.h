@@ -13,9 +13,9 @@
 #include "bench/load/async_load_driver.h"
 #include "bench/load/blocking_raw_stream.h"
 #include "bench/load/load_driver.h"
+#include "bench/load/stream_requests.h"
 #include "bench/stats/rpc_stats.h"
 #include "bench/wire/image_wire.h"
-#include "bench/wire/stream_verifier.h"
 #include "grpcpp/generic/generic_stub.h"
 #include "grpcpp/grpcpp.h"
 #include "image_service.grpc.pb.h"
@@ -54,38 +54,31 @@ class ListImagesSlot : public AsyncRpcSlot {
   grpc::Status status_;
 };
 
-// A StreamImages request, encoded once for every call that sends it.
-struct StreamRequest {
-  explicit StreamRequest(const image_service::StreamImagesRequest& request);
-
-  int images = 0;
-  grpc::ByteBuffer encoded;
-};
-
 // What a stream's images go through: parsed from the raw buffer only as far
 // as verification needs, compared with the reference copy, decoded if asked.
 // Parsing and comparing in place keeps the bench's CPU per byte low (it
 // shares the machine with the server it measures).
 class StreamReceiver {
  public:
-  // `verifier` may be null (no verification).
-  StreamReceiver(const StreamRequest* request, const StreamVerifier* verifier,
-                 bool decode);
+  // Each call asks for the next of `requests`, which must outlive this and
+  // say whether answers are verified.
+  StreamReceiver(StreamRequestSource* requests, bool decode);
 
-  // A new stream begins at `start`.
+  // A new stream, asking for the next request, begins at `start`.
   void Begin(absl::Time start);
   // The next image arrived in `buffer`; records its gap and any problem.
   void Receive(grpc::ByteBuffer* buffer, RpcStats* stats);
   // The stream ended with `status`; records what went wrong, if anything.
   void End(const grpc::Status& status, RpcStats* stats) const;
 
-  const grpc::ByteBuffer& request() const { return request_->encoded; }
+  // The request of the stream begun last.
+  const grpc::ByteBuffer& request() const { return request_->encoded(); }
 
  private:
   bool Decodes();
 
-  const StreamRequest* request_;
-  const StreamVerifier* verifier_;
+  StreamRequestSource* requests_;
+  const StreamRequest* request_ = nullptr;
   const bool decode_;
   absl::Time previous_;
   int received_ = 0;
@@ -97,8 +90,7 @@ class StreamReceiver {
 class StreamImagesWorker : public RpcWorker {
  public:
   StreamImagesWorker(std::shared_ptr<grpc::Channel> channel,
-                     const StreamRequest* request,
-                     const StreamVerifier* verifier, bool decode);
+                     StreamRequestSource* requests, bool decode);
   void Call(absl::Time intended_start, RpcStats* stats) override;
 
  private:
@@ -110,8 +102,7 @@ class StreamImagesWorker : public RpcWorker {
 class StreamImagesSlot : public AsyncRpcSlot {
  public:
   StreamImagesSlot(std::shared_ptr<grpc::Channel> channel,
-                   const StreamRequest* request, const StreamVerifier* verifier,
-                   bool decode);
+                   StreamRequestSource* requests, bool decode);
   void Start(grpc::CompletionQueue* cq, void* tag) override;
   bool Proceed(bool ok, RpcStats* stats) override;
 

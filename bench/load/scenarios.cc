@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <memory>
 #include <optional>
+#include <tuple>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -12,6 +14,7 @@
 #include "bench/load/counters.h"
 #include "bench/load/image_calls.h"
 #include "bench/load/load_driver.h"
+#include "bench/load/stream_requests.h"
 #include "benchmark/benchmark.h"
 #include "image_service.grpc.pb.h"
 
@@ -71,19 +74,32 @@ using BatchRunner =
     std::function<LoadResult(const ScenarioSettings& settings, int64_t rpcs,
                              int concurrency, const Channels& channels)>;
 
+// The index-th call in flight: a `Call` (a sync worker or an async slot) on
+// one of `channels`, given the rest of its constructor's arguments by
+// `args_of(index)` as a tuple.
+template <typename Call, typename ArgsOf>
+std::unique_ptr<Call> MakeCall(const Channels& channels, int index,
+                               const ArgsOf& args_of) {
+  return std::apply(
+      [&](const auto&... args) {
+        return std::make_unique<Call>(channels[index % channels.size()],
+                                      args...);
+      },
+      args_of(index));
+}
+
 // How a scenario's calls run. Several in flight in closed loop: one thread
 // drives them all (async_load_driver.h). One in flight: its own thread on the
 // sync API, which streamed measurably faster than one CompletionQueue slot
 // against the same server (docs/performance.md). Open loop: a thread per
 // call in flight (load_driver.h), for its precise start times.
-template <typename Slot, typename Worker, typename... Args>
-BatchRunner CallRunner(Args... args) {
+template <typename Slot, typename Worker, typename ArgsOf>
+BatchRunner CallRunner(ArgsOf args_of) {
   return [=](const ScenarioSettings& settings, int64_t rpcs, int concurrency,
              const Channels& channels) {
     if (settings.rate > 0 || concurrency == 1) {
       const WorkerFactory workers = [&](int worker) {
-        return std::make_unique<Worker>(channels[worker % channels.size()],
-                                        args...);
+        return MakeCall<Worker>(channels, worker, args_of);
       };
       return settings.rate > 0 ? RunOpenLoop({rpcs, concurrency, settings.rate,
                                               settings.arrival, /*seed=*/1},
@@ -91,7 +107,7 @@ BatchRunner CallRunner(Args... args) {
                                : RunClosedLoop({rpcs, concurrency}, workers);
     }
     return RunAsyncClosedLoop({rpcs, concurrency}, [&](int slot) {
-      return std::make_unique<Slot>(channels[slot % channels.size()], args...);
+      return MakeCall<Slot>(channels, slot, args_of);
     });
   };
 }
@@ -161,13 +177,6 @@ void FixIterationsInOpenLoop(const ScenarioSettings& settings,
                       absl::ToDoubleSeconds(settings.open_loop_duration))));
 }
 
-std::vector<std::string> CycleNames(const std::vector<std::string>& names,
-                                    int count) {
-  std::vector<std::string> cycled;
-  for (int i = 0; i < count; ++i) cycled.push_back(names[i % names.size()]);
-  return cycled;
-}
-
 void RegisterListImages(std::shared_ptr<const ScenarioSettings> settings,
                         int concurrency, RunLog* log) {
   const std::string name =
@@ -180,7 +189,9 @@ void RegisterListImages(std::shared_ptr<const ScenarioSettings> settings,
            log](benchmark::State& state) {
             RunScenario(state, *settings, concurrency, RpcShape::kUnary,
                         CallRunner<ListImagesSlot, ListImagesWorker>(
-                            settings->listed_images),
+                            [listed = settings->listed_images](int) {
+                              return std::make_tuple(listed);
+                            }),
                         name, warmed_up.get(), log);
           })
           ->UseManualTime()
@@ -194,25 +205,26 @@ void RegisterStreamImages(std::shared_ptr<const ScenarioSettings> settings,
   const std::string name =
       absl::StrCat(kStreamImagesPrefix, "images_per_stream:", images_per_stream,
                    "/concurrency:", concurrency);
-  const std::vector<std::string> names =
-      CycleNames(settings->names, images_per_stream);
-  image_service::StreamImagesRequest message;
-  for (const std::string& image : names) message.add_image_names(image);
-  auto request = std::make_shared<const StreamRequest>(message);
-  auto verifier =
-      std::make_shared<const StreamVerifier>(names, settings->references);
+  // Shared by the scenario's runs and kept between them (see
+  // ScenarioStreamRequests); gbench runs one benchmark at a time.
+  auto requests =
+      std::make_shared<ScenarioStreamRequests>(ScenarioStreamRequests::Options{
+          &settings->names, images_per_stream, concurrency,
+          settings->verify ? &settings->references : nullptr,
+          settings->random_names_seed});
   auto warmed_up = std::make_shared<bool>(false);
   benchmark::internal::Benchmark* registered =
       benchmark::RegisterBenchmark(
           name.c_str(),
-          [settings, concurrency, name, log, request, verifier,
+          [settings, concurrency, name, log, requests,
            warmed_up](benchmark::State& state) {
-            RunScenario(
-                state, *settings, concurrency, RpcShape::kStream,
-                CallRunner<StreamImagesSlot, StreamImagesWorker>(
-                    request.get(), settings->verify ? verifier.get() : nullptr,
-                    settings->decode),
-                name, warmed_up.get(), log);
+            RunScenario(state, *settings, concurrency, RpcShape::kStream,
+                        CallRunner<StreamImagesSlot, StreamImagesWorker>(
+                            [requests, decode = settings->decode](int index) {
+                              return std::make_tuple(requests->ForSlot(index),
+                                                     decode);
+                            }),
+                        name, warmed_up.get(), log);
           })
           ->UseManualTime()
           ->MeasureProcessCPUTime()

@@ -23,13 +23,18 @@ struct ScenarioSettings {
   bool verify = true;
   // Decode every received image with OpenCV (end-to-end decoded rate).
   bool decode = false;
-  // Images streams cycle through, the first copy of each received before
-  // measuring, and an index of their contents by name.
+  // Images streams ask for (cycling through them, or drawing from them at
+  // random), the first copy of each received before measuring, and an index
+  // of their contents by name.
   std::vector<std::string> names;
   std::shared_ptr<const std::vector<image_service::Image>> reference_images;
   ReferenceImages references;
   // How many names ListImages returns; a different count is an error.
   int listed_images = 0;
+  // --random_names: every StreamImages call asks for names drawn at random
+  // from `names`, from this seed (stream_requests.h). 0: every call of a
+  // scenario asks for the same names, cycled.
+  uint64_t random_names_seed = 0;
   // Open loop when > 0: calls (or streams) per second, each benchmark run
   // lasting `open_loop_duration`. Closed loop otherwise.
   double rate = 0;

@@ -36,9 +36,17 @@ ReferenceImages IndexReferences(
 
 StreamVerifier::StreamVerifier(const std::vector<std::string>& names,
                                const ReferenceImages& references) {
-  expected_.reserve(names.size());
-  for (const std::string& name : names) {
-    expected_.push_back({name, references.at(name)});
+  Reset(names, references);
+}
+
+void StreamVerifier::Reset(const std::vector<std::string>& names,
+                           const ReferenceImages& references) {
+  // Resizing keeps the strings already there, and assigning to them keeps
+  // their buffers.
+  expected_.resize(names.size());
+  for (size_t i = 0; i < names.size(); ++i) {
+    expected_[i].name = names[i];
+    expected_[i].content = references.at(names[i]);
   }
 }
 

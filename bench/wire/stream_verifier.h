@@ -20,13 +20,20 @@ using ReferenceImages = absl::flat_hash_map<std::string, absl::string_view>;
 ReferenceImages IndexReferences(
     const std::vector<image_service::Image>& images);
 
-// The expected images of one stream, in order. Built once per scenario so the
-// receive loop does no lookups.
+// The expected images of one stream, in order. Built before the stream
+// starts (once per scenario, or once per call when each call asks for other
+// names) so that the receive loop does no lookups.
 class StreamVerifier {
  public:
   // Every name must be in `references`, which must outlive the verifier.
   StreamVerifier(const std::vector<std::string>& names,
                  const ReferenceImages& references);
+
+  // Expects `names` instead, with the same preconditions. It reuses the
+  // memory of the previous expectation: a verifier reset for every call
+  // allocates only while its names grow longer or more numerous.
+  void Reset(const std::vector<std::string>& names,
+             const ReferenceImages& references);
 
   int expected_images() const { return static_cast<int>(expected_.size()); }
 

@@ -87,5 +87,18 @@ TEST_F(StreamVerifierTest, RejectsExtraImages) {
   EXPECT_THAT(problem_, HasSubstr("beyond the 3 requested"));
 }
 
+TEST_F(StreamVerifierTest, ResetExpectsTheNewNamesOnly) {
+  verifier_.Reset({"a.jpg"}, references_);
+  EXPECT_EQ(verifier_.expected_images(), 1);
+  EXPECT_TRUE(verifier_.Check(0, View("a.jpg", "alpha bytes"), &problem_));
+  EXPECT_FALSE(verifier_.Check(1, View("b.png", "bravo bytes"), &problem_));
+  EXPECT_THAT(problem_, HasSubstr("beyond the 1 requested"));
+
+  verifier_.Reset({"b.png", "b.png"}, references_);
+  EXPECT_FALSE(verifier_.Check(0, View("a.jpg", "alpha bytes"), &problem_));
+  EXPECT_THAT(problem_, HasSubstr("image 1 is 'a.jpg', expected 'b.png'"));
+  EXPECT_TRUE(verifier_.Check(1, View("b.png", "bravo bytes"), &problem_));
+}
+
 }  // namespace
 }  // namespace image_bench
