@@ -56,6 +56,13 @@ def errors(gbench):
             for r in gbench.get("benchmarks", []) if r.get("error_occurred")}
 
 
+def error_count(message):
+    """The count of failed calls in image_bench's error message
+    ("2742 errors against HOST:PORT; first: ..."), or None."""
+    match = re.match(r"(\d+) errors against ", message or "")
+    return int(match.group(1)) if match else None
+
+
 def median(rows, key):
     """Median of `key` over the rows that have a finite value of it, or None.
 
@@ -108,4 +115,34 @@ def baselines(gbench):
         "tcp_bulk_bytes_per_second": median(rows.get("Baseline/tcp_bulk", []), "bytes_per_second"),
         "tcp_round_trip_us": median(rows.get("Baseline/tcp_ping_pong", []), "p50_us"),
         "grpc_floor_us": median(rows.get("Baseline/health_check", []), "p50_us"),
+    }
+
+
+def streams_step(gbench, params):
+    """What one part of the streams profile measured, as numbers (None: not
+    measured), from the part's gbench JSON and its params in result.json.
+
+    The bench's figures are medians of its measured runs (a run with errors
+    has none but its error count); the server's come from its process over
+    the whole bench process (params["measured"], scripts/bench's
+    run_streams_part)."""
+    rows = next(iter(samples(gbench).values()), [])
+    messages = list(errors(gbench).values())
+    failed = sum(r.get("errors", 0) for r in rows) + sum(error_count(m) or 1 for m in messages)
+    measured = params.get("measured", {})
+    return {
+        "server": params.get("server", "?"),
+        "concurrency": params.get("concurrency"),
+        "channels": params.get("channels"),
+        "images_per_second": median(rows, "images_per_second"),
+        "bytes_per_second": median(rows, "bytes_per_second"),
+        "p99_us": median(rows, "p99_us"),
+        "server_cpu_s_per_gb": measured.get("server_cpu_s_per_gb"),
+        "server_rss_mb_idle": measured.get("server_rss_mb_idle"),
+        "server_rss_mb_peak": measured.get("server_rss_mb_peak"),
+        "server_threads_peak": measured.get("server_threads_peak"),
+        "bench_rss_mb_peak": measured.get("bench_rss_mb_peak"),
+        "load_average_1min": measured.get("load_average_1min"),
+        "errors": int(failed),
+        "first_error": messages[0].split("; first: ", 1)[-1] if messages else "",
     }

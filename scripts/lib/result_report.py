@@ -186,19 +186,79 @@ def _rate_table(parts):
                  "corrected); past the knee, achieved falls below requested and latency takes off.")
 
 
+def _number(value, fmt):
+    return "-" if value is None else fmt.format(value)
+
+
+def _streams_table(parts):
+    rows = []
+    for step in (br.streams_step(p["gbench"], p["params"]) for p in parts):
+        error = str(step["errors"])
+        if step["first_error"]:
+            error += f" ({step['first_error'][:100]})"
+        rows.append([
+            str(step["concurrency"]), str(step["channels"]), step["server"],
+            _fmt_rate(step["images_per_second"]),
+            _number(step["bytes_per_second"] and step["bytes_per_second"] / 1e9, "{:.3f}"),
+            _number(step["server_cpu_s_per_gb"], "{:.2f}"),
+            f"{_number(step['server_rss_mb_peak'], '{:.0f}')} ({_number(step['server_rss_mb_idle'], '{:.0f}')})",
+            _number(step["server_threads_peak"], "{}"), _fmt_us(step["p99_us"]),
+            _number(step["bench_rss_mb_peak"], "{:.0f}"),
+            _number(step["load_average_1min"], "{:.2f}"), error,
+        ])
+    header = ["streams", "connections", "server", "images/s", "GB/s", "server CPU s per GB",
+              "server peak RSS MB (idle)", "server peak threads", "p99 per stream",
+              "bench peak RSS MB", "load avg", "errors"]
+    return Table("Concurrent streams: each step on a fresh server", header, rows,
+                 "Images/s, GB/s and p99 are the bench's measured run; the server's CPU is "
+                 "its /proc time over the whole bench process divided by the bytes it sent; "
+                 "RSS and threads are the largest of samples every 0.1 s; load avg is the "
+                 "machine's 1-minute load average when the step began.")
+
+
+def streams_ratios(parts):
+    """[(streams, {metric: image_server / async_reference_server})] per step with both."""
+    by_step = {}
+    for step in (br.streams_step(p["gbench"], p["params"]) for p in parts):
+        by_step.setdefault(step["concurrency"], {})[step["server"]] = step
+    ratios = []
+    for streams, servers in sorted(by_step.items()):
+        sync, reference = servers.get("image_server"), servers.get("async_reference_server")
+        if not sync or not reference:
+            continue
+        ratios.append((streams, {key: (sync[key] / reference[key]
+                                       if sync[key] is not None and reference[key] else None)
+                                 for key in ("images_per_second", "server_cpu_s_per_gb",
+                                             "server_rss_mb_peak", "server_threads_peak")}))
+    return ratios
+
+
+def _streams_ratio_table(parts):
+    rows = [[str(streams), _number(r["images_per_second"], "{:.0%}"),
+             _number(r["server_cpu_s_per_gb"], "{:.2f}x"), _number(r["server_rss_mb_peak"], "{:.2f}x"),
+             _number(r["server_threads_peak"], "{:.1f}x")]
+            for streams, r in streams_ratios(parts)]
+    header = ["streams", "images/s", "CPU per GB", "peak RSS", "peak threads"]
+    return Table("image_server ÷ async_reference_server, same run", header, rows,
+                 "Each step ran on both servers back to back.")
+
+
 def tables(result):
-    """Every table of the folder, in part order; sizes and rates as one table each."""
+    """Every table of the folder, in part order; sizes, rates and streams as one table each."""
     out, done = [], set()
     by_kind = {}
     for part in result["parts"]:
         by_kind.setdefault(part["kind"], []).append(part)
+    grouped = {"image_size": lambda parts: [_size_table(parts)],
+               "rate": lambda parts: [_rate_table(parts)],
+               "streams": lambda parts: [_streams_table(parts), _streams_ratio_table(parts)]}
     for part in result["parts"]:
         kind = part["kind"]
-        if kind not in ("image_size", "rate"):
+        if kind not in grouped:
             out += _part_tables(part)
         elif kind not in done:
             done.add(kind)
-            out.append((_size_table if kind == "image_size" else _rate_table)(by_kind[kind]))
+            out += grouped[kind](by_kind[kind])
     return out
 
 

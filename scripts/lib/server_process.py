@@ -3,11 +3,13 @@ free loopback port and always stops, with the process facts that scripts
 measure it by (RSS and threads from /proc).
 """
 import os
+import re
 import signal
 import subprocess
 import time
 
 import build_tree
+import process_sampler
 
 IMAGE_SERVER = build_tree.path("server", "image_server")
 
@@ -60,22 +62,21 @@ class Server:
 
     def status(self):
         """{'VmRSS': kB, 'VmHWM': kB, 'Threads': n} from /proc, or {} once it has exited."""
-        found = {}
-        try:
-            with open(f"/proc/{self.process.pid}/status") as f:
-                for line in f:
-                    key, _, value = line.partition(":")
-                    if key in ("VmRSS", "VmHWM", "Threads"):
-                        found[key] = int(value.split()[0])
-        except OSError:
-            pass
-        return found
+        return process_sampler.read_status(self.process.pid)
 
     def cpu_seconds(self):
         """User + system CPU seconds the server has used so far."""
         with open(f"/proc/{self.process.pid}/stat") as f:
             fields = f.read().rsplit(")", 1)[1].split()
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def images_sent(self):
+        """The images the server says it sent, from the line both servers print
+        when they stop ("...; 11690 images sent"): call it after stop(). None
+        when the log has no such line (the server was killed)."""
+        with open(self.log_path, errors="replace") as f:
+            counts = re.findall(r"(\d+) images sent$", f.read(), re.M)
+        return int(counts[-1]) if counts else None
 
     def stop(self):
         if self.process.poll() is None:

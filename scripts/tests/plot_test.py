@@ -34,6 +34,7 @@ EXPECTED = [
     "image_size.png",
     "percentile_spectrum.png",
     "efficiency.png",
+    "streams.png",
 ]
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -106,9 +107,11 @@ class PlotEndToEndTest(unittest.TestCase):
         self.assert_pngs(out, EXPECTED)
 
     def test_plain_json_skips_what_it_lacks(self):
-        # A plain gbench JSON of a scenarios run has no open-loop or image-size
-        # runs and no .hgrm files: one line each; the default output is ./plots.
-        lacking = ["latency_vs_throughput.png", "image_size.png", "percentile_spectrum.png"]
+        # A plain gbench JSON of a scenarios run has no open-loop, image-size
+        # or streams runs and no .hgrm files: one line each; the default
+        # output is ./plots.
+        lacking = ["latency_vs_throughput.png", "image_size.png", "percentile_spectrum.png",
+                   "streams.png"]
         result = run_plot(os.path.join(FIXTURE, "runs", "quick.json"), cwd=self.tmp)
         self.assertEqual(result.returncode, 0, result.stderr)
         skipped = result.stderr.splitlines()
@@ -304,11 +307,40 @@ class SelectionTest(unittest.TestCase):
         only = plot.Input("x", "x", [scen], "", True)
         self.assertEqual([n for n, _ in plot.images_series(only)], [1])
 
+    def streams_part(self, server, concurrency, rows, **measured):
+        params = {"server": server, "concurrency": concurrency, "channels": 8,
+                  "measured": dict({"server_cpu_s_per_gb": 1.0}, **measured)}
+        return self.part("streams_%d_%s" % (concurrency, server), "streams", rows, params)
+
+    def test_streams_series_by_server_and_concurrency_with_errors(self):
+        name = "StreamImages/images_per_stream:10/concurrency:%d/process_time/manual_time"
+        parts = [
+            self.streams_part("image_server", 64, [row(name % 64, images_per_second=100.0)],
+                              server_cpu_s_per_gb=3.0),
+            self.streams_part("image_server", 1, [row(name % 1, images_per_second=50.0)]),
+            self.streams_part("async_reference_server", 64,
+                              [row(name % 64, images_per_second=400.0)]),
+            self.streams_part("image_server", 8000, [dict(
+                row(name % 8000), error_occurred=True,
+                error_message="1502 errors against 127.0.0.1:1; first: StreamImages: "
+                              "RESOURCE_EXHAUSTED: Server Threadpool Exhausted")]),
+        ]
+        series = plot.streams_series(plot.Input("x", "x", parts, "", True))
+        sync = series["image_server"]
+        self.assertEqual([s["concurrency"] for s in sync], [1, 64, 8000])
+        self.assertEqual([s["images_per_second"] for s in sync], [50.0, 100.0, None])
+        self.assertEqual([s["errors"] for s in sync], [0, 0, 1502])
+        self.assertEqual(sync[2]["first_error"],
+                         "StreamImages: RESOURCE_EXHAUSTED: Server Threadpool Exhausted")
+        # Only where both servers ran; a missing figure gives no ratio.
+        self.assertEqual(plot.streams_ratio_series(series),
+                         [(64, {"images_per_second": 0.25, "server_cpu_s_per_gb": 3.0})])
+
     def test_fixture_covers_every_kind(self):
         inp = plot.load_input(FIXTURE)
         kinds = {p.kind for p in inp.parts}
         self.assertEqual(kinds, {"scenarios", "images_per_stream", "concurrency",
-                                 "image_size", "rate"})
+                                 "image_size", "rate", "streams"})
         self.assertEqual(inp.label, "result_small")
         self.assertIn("cores", inp.context_line)
         with open(os.path.join(FIXTURE, "result.json")) as f:
