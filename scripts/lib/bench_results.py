@@ -143,6 +143,7 @@ def streams_step(gbench, params):
         "server_threads_peak": measured.get("server_threads_peak"),
         "bench_rss_mb_peak": measured.get("bench_rss_mb_peak"),
         "load_average_1min": measured.get("load_average_1min"),
+        "others_cpu_share": measured.get("others_cpu_share"),
         "errors": int(failed),
         "first_error": messages[0].split("; first: ", 1)[-1] if messages else "",
     }

@@ -10,6 +10,8 @@ A peak is the largest value seen in any sample, so a spike shorter than the
 interval can be missed; the kernel's own high-water mark (VmHWM) is exact
 but covers the process's whole life, start-up included.
 """
+import os
+import resource
 import signal
 import threading
 
@@ -77,6 +79,21 @@ class ProcessSampler:
                 peak["rss_kb"] = max(peak["rss_kb"], status.get("VmRSS", 0))
                 peak["threads"] = max(peak["threads"], status.get("Threads", 0))
                 peak["samples"] += 1
+
+
+def machine_busy_seconds():
+    """CPU seconds every core of the machine has been busy since boot
+    (/proc/stat: all but idle and iowait), summed over cores."""
+    with open("/proc/stat") as f:
+        fields = [int(v) for v in f.readline().split()[1:]]
+    user, nice, system, idle, iowait, irq, softirq, steal = (fields + [0] * 8)[:8]
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+
+
+def own_cpu_seconds():
+    """CPU seconds of this process and of its children that have been waited for."""
+    return sum(r.ru_utime + r.ru_stime for r in (resource.getrusage(resource.RUSAGE_SELF),
+                                                 resource.getrusage(resource.RUSAGE_CHILDREN)))
 
 
 def _empty():

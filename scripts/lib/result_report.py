@@ -204,16 +204,19 @@ def _streams_table(parts):
             f"{_number(step['server_rss_mb_peak'], '{:.0f}')} ({_number(step['server_rss_mb_idle'], '{:.0f}')})",
             _number(step["server_threads_peak"], "{}"), _fmt_us(step["p99_us"]),
             _number(step["bench_rss_mb_peak"], "{:.0f}"),
-            _number(step["load_average_1min"], "{:.2f}"), error,
+            _number(step["load_average_1min"], "{:.2f}")
+            + ("" if step["others_cpu_share"] is None else f" ({step['others_cpu_share']:.0%})"),
+            error,
         ])
     header = ["streams", "connections", "server", "images/s", "GB/s", "server CPU s per GB",
               "server peak RSS MB (idle)", "server peak threads", "p99 per stream",
-              "bench peak RSS MB", "load avg", "errors"]
+              "bench peak RSS MB", "load avg (others' CPU)", "errors"]
     return Table("Concurrent streams: each step on a fresh server", header, rows,
                  "Images/s, GB/s and p99 are the bench's measured run; the server's CPU is "
                  "its /proc time over the whole bench process divided by the bytes it sent; "
                  "RSS and threads are the largest of samples every 0.1 s; load avg is the "
-                 "machine's 1-minute load average when the step began.")
+                 "machine's 1-minute load average when the step began, and others' CPU the "
+                 "share of all cores that other processes used during the step.")
 
 
 def streams_ratios(parts):

@@ -78,6 +78,7 @@ class StreamsProfileTest(unittest.TestCase):
             self.assertGreater(measured["server_rss_mb_peak"], 0, name)
             self.assertGreater(measured["bench_rss_mb_peak"], 0, name)
             self.assertGreater(measured["samples"], 0, name)
+            self.assertTrue(0 <= measured["others_cpu_share"] <= 1, measured)
         by_name = {p["name"]: p["params"]["measured"] for p in self.result["parts"]}
         # A thread per running stream in the sync server, a fixed few in the async one.
         self.assertGreater(by_name["streams_64_image_server"]["server_threads_peak"],
