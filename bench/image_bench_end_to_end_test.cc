@@ -273,7 +273,7 @@ TEST(ImageBenchEndToEndTest, RandomNamesAskTheServerForManyDifferentImages) {
       BENCH_BINARY,
       {"--target=" + *address, "--random_names=7", "--images_per_stream=1,4",
        "--stream_concurrency=1,3", "--channels=2",
-       "--benchmark_filter=^StreamImages", "--benchmark_min_time=0.1",
+       "--benchmark_filter=^StreamImages", "--benchmark_min_time=0.3",
        "--benchmark_out=" + json, "--benchmark_out_format=json"});
   const std::optional<int> exit_code = bench.WaitForExit(absl::Minutes(3));
   ASSERT_TRUE(exit_code.has_value());
@@ -299,17 +299,20 @@ TEST(ImageBenchEndToEndTest, RandomNamesAskTheServerForManyDifferentImages) {
   }
 
   const std::vector<int64_t> singles = StreamBytes(log, 1);
-  ASSERT_GE(singles.size(), 40);
+  // A slow (sanitized) build makes few calls: 10 uniform draws over 24
+  // images give fewer than 5 distinct ones 0.4 % of the time (more draws,
+  // far less), and a cycled request gives 1.
+  ASSERT_GE(singles.size(), 10);
   std::set<int64_t> sizes;
   for (const int64_t bytes : singles) {
     EXPECT_TRUE(names_by_size.count(bytes)) << bytes << " bytes: no image";
     sizes.insert(bytes);
   }
   // One cycled request would have asked for one image only.
-  EXPECT_GE(sizes.size(), 16);
+  EXPECT_GE(sizes.size(), 5);
   const std::vector<int64_t> fours = StreamBytes(log, 4);
-  ASSERT_GE(fours.size(), 20);
-  EXPECT_GE(std::set<int64_t>(fours.begin(), fours.end()).size(), 10);
+  ASSERT_GE(fours.size(), 10);
+  EXPECT_GE(std::set<int64_t>(fours.begin(), fours.end()).size(), 5);
   fs::remove(log);
   fs::remove(json);
 }

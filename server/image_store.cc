@@ -15,6 +15,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/synchronization/mutex.h"
 #include "common/one_line.h"
 #include "common/utf8.h"
 #include "server/response_framing.h"
@@ -133,7 +134,17 @@ absl::StatusOr<std::vector<absl::StatusOr<StoredImage>>> LoadAll(
   std::vector<absl::Status> starts(threads);
   std::atomic<size_t> next{0};
   std::atomic<size_t> done{0};
+  // Whichever thread finds the interval over reports (one thread may probe
+  // every file while another waits on its prober), one at a time.
+  absl::Mutex report_mutex;
   absl::Time next_report = start + options.progress_every;
+  auto ReportProgress = [&](size_t now_done) {
+    absl::MutexLock lock(&report_mutex);
+    const absl::Time now = absl::Now();
+    if (now < next_report) return;
+    options.on_progress(now_done, candidates.size(), now - start);
+    next_report = now + options.progress_every;
+  };
   auto work = [&](int thread) {
     absl::StatusOr<std::unique_ptr<Prober>> prober = options.make_prober();
     if (!prober.ok()) {
@@ -143,11 +154,7 @@ absl::StatusOr<std::vector<absl::StatusOr<StoredImage>>> LoadAll(
     for (size_t i = next++; i < candidates.size(); i = next++) {
       results[i] = LoadImage(candidates[i], **prober, options.keep_content);
       const size_t now_done = ++done;
-      // One thread reports, so lines never interleave.
-      if (thread == 0 && options.on_progress && absl::Now() >= next_report) {
-        options.on_progress(now_done, candidates.size(), absl::Now() - start);
-        next_report = absl::Now() + options.progress_every;
-      }
+      if (options.on_progress) ReportProgress(now_done);
     }
   };
   std::vector<std::thread> workers;
