@@ -43,8 +43,9 @@ absl::StatusOr<std::shared_ptr<const CachedResponse>> ImageCache::Get(
     absl::erase_if(handed_out_,
                    [](const auto& handed) { return handed.second.expired(); });
   }
-  handed_out_[Key{std::string(key.name), key.file}] = *response;
-  Insert(Key{std::string(key.name), key.file}, *response);
+  Key owned{std::string(key.name), key.file};
+  handed_out_[owned] = *response;
+  Insert(std::move(owned), *response);
   return response;
 }
 
