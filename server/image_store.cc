@@ -135,14 +135,15 @@ absl::StatusOr<std::vector<absl::StatusOr<StoredImage>>> LoadAll(
   std::atomic<size_t> next{0};
   std::atomic<size_t> done{0};
   // Whichever thread finds the interval over reports (one thread may probe
-  // every file while another waits on its prober), one at a time.
+  // every file while another waits on its prober), one at a time. The count
+  // is read under the lock so that reports never go backwards.
   absl::Mutex report_mutex;
   absl::Time next_report = start + options.progress_every;
-  auto ReportProgress = [&](size_t now_done) {
+  auto ReportProgress = [&] {
     absl::MutexLock lock(&report_mutex);
     const absl::Time now = absl::Now();
     if (now < next_report) return;
-    options.on_progress(now_done, candidates.size(), now - start);
+    options.on_progress(done.load(), candidates.size(), now - start);
     next_report = now + options.progress_every;
   };
   auto work = [&](int thread) {
@@ -153,8 +154,8 @@ absl::StatusOr<std::vector<absl::StatusOr<StoredImage>>> LoadAll(
     }
     for (size_t i = next++; i < candidates.size(); i = next++) {
       results[i] = LoadImage(candidates[i], **prober, options.keep_content);
-      const size_t now_done = ++done;
-      if (options.on_progress) ReportProgress(now_done);
+      ++done;
+      if (options.on_progress) ReportProgress();
     }
   };
   std::vector<std::thread> workers;
