@@ -22,6 +22,7 @@
 #include "common/tls_credentials.h"
 #include "server/accept_failure.h"
 #include "server/calibration.h"
+#include "server/heap_trimmer.h"
 #include "server/image_service_impl.h"
 #include "server/image_store.h"
 #include "server/rescanner.h"
@@ -418,6 +419,9 @@ int main(int argc, char** argv) {
             ") and gRPC does not retry; raise the open-file limit (ulimit "
             "-n)"));
       });
+  // Bursts of calls free memory in arenas that glibc keeps otherwise.
+  image_server::HeapTrimmer heap_trimmer(
+      absl::Seconds(1), image_server::HeapTrimmer::kDefaultMinGrowth);
   started->server->Wait();
 
   const image_server::ServiceCounters counters = service.counters();
