@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
@@ -168,6 +169,17 @@ std::unique_ptr<image_service::ImageService::Stub> ImageStub(
       address, grpc::InsecureChannelCredentials(), arguments));
 }
 
+// A server's stderr without its indexing progress lines, which a slow
+// machine (or a sanitizer) shows even for the default images.
+std::string WithoutProgress(const std::string& err) {
+  std::string kept;
+  for (absl::string_view line : absl::StrSplit(err, '\n', absl::SkipEmpty())) {
+    if (absl::StartsWith(line, "image_server: indexing: ")) continue;
+    absl::StrAppend(&kept, line, "\n");
+  }
+  return kept;
+}
+
 bool StreamAll(image_service::ImageService::Stub& stub) {
   grpc::ClientContext context;
   auto reader =
@@ -253,7 +265,7 @@ TEST(StreamLogEndToEndTest, AFullDiskKeepsServingAndCountsTheDroppedRecords) {
   EXPECT_TRUE(StreamAll(*stub));
   Stop(server);
 
-  EXPECT_EQ(server.process().err(),
+  EXPECT_EQ(WithoutProgress(server.process().err()),
             "image_server: warning: cannot write the stream log '/dev/full': "
             "No space left on device; its records are dropped and counted "
             "while writes fail, serving goes on\n");
